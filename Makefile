@@ -1,0 +1,33 @@
+# ftvm top-level entry points. Each installs missing Debian packages first
+# (needs root), then configures and builds with CMake.
+BUILD ?= build
+CMAKE_FLAGS ?=
+JOBS ?= $(shell nproc)
+
+.PHONY: all deps configure build test run bench guest clean
+
+all: build
+
+deps:
+	@bash scripts/install-deps.sh
+
+configure: deps
+	@if [ ! -f $(BUILD)/build.ninja ]; then cmake -S . -B $(BUILD) -G Ninja $(CMAKE_FLAGS); fi
+
+build: configure
+	cmake --build $(BUILD) -j $(JOBS)
+
+guest: build
+	bash guest/build-image.sh $(BUILD)/guest
+
+test: build
+	bash scripts/run-tests.sh $(BUILD)
+
+run: build
+	bash scripts/demo.sh $(BUILD)
+
+bench: build
+	bash bench/run.sh $(BUILD)
+
+clean:
+	rm -rf $(BUILD)

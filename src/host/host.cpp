@@ -1,0 +1,2 @@
+// placeholder translation unit until the host runtime lands
+namespace ftvm::host {}

@@ -1,0 +1,71 @@
+#pragma once
+// One RV64GC hart (M/S/U, Sv39/Sv48) with an exact retired-instruction count.
+// The public API below is what the rest of the machine uses; the engine
+// (decoder, decode cache, TLB, interpreter) lives behind it.
+#include <cstdint>
+#include <memory>
+
+#include "machine/bus.h"
+#include "machine/instret.h"
+#include "machine/state_hasher.h"
+#include "machine/virtual_clock.h"
+
+namespace ftvm::machine {
+
+enum class HartStop {
+  kLimit,  // instret() == limit
+  kWfi,    // in WFI with no interrupt pending in mip & mie
+  kEvent,  // after an MMIO store or request_stop(): the machine must look at devices
+};
+
+// mip bits driven by platform devices.
+inline constexpr std::uint64_t kMipSsip = 1ull << 1;
+inline constexpr std::uint64_t kMipMsip = 1ull << 3;
+inline constexpr std::uint64_t kMipStip = 1ull << 5;
+inline constexpr std::uint64_t kMipMtip = 1ull << 7;
+inline constexpr std::uint64_t kMipSeip = 1ull << 9;
+inline constexpr std::uint64_t kMipMeip = 1ull << 11;
+
+class Hart {
+ public:
+  // clock: the time CSR reads clock.mtime(instret at that instruction).
+  Hart(Bus& bus, const VirtualClock& clock);
+  ~Hart();
+  Hart(const Hart&) = delete;
+  Hart& operator=(const Hart&) = delete;
+
+  // Power-on state: M-mode, pc, all registers and CSRs at reset values.
+  void reset(std::uint64_t pc);
+  // Executes until instret() == limit (stopping mid-block if needed), or
+  // earlier with kWfi / kEvent. Pending-and-enabled interrupts are taken at
+  // the first instruction boundary at which they are, so where the host
+  // chooses to stop never changes what the guest does.
+  HartStop run(Instret limit);
+  Instret instret() const;
+
+  // Level of a device-driven interrupt line (kMipMeip, kMipSeip, kMipMtip, kMipMsip).
+  void set_interrupt_line(std::uint64_t mip_bit, bool level);
+  // Makes the current run() return kEvent at the next instruction boundary.
+  void request_stop();
+
+  std::uint64_t pc() const;
+  void set_pc(std::uint64_t pc);
+  std::uint64_t xreg(unsigned i) const;
+  void set_xreg(unsigned i, std::uint64_t v);
+  std::uint64_t freg(unsigned i) const;
+  // Reads a CSR by number without side effects or privilege checks (debug, tests).
+  std::uint64_t csr(unsigned num) const;
+  unsigned privilege() const;  // 0 = U, 1 = S, 3 = M
+  bool waiting_for_interrupt() const;
+
+  // Drops decoded blocks and TLB entries; never guest-visible.
+  void flush_caches();
+  void hash_state(StateHasher& h) const;
+
+  class Engine;
+
+ private:
+  std::unique_ptr<Engine> engine_;
+};
+
+}  // namespace ftvm::machine

@@ -1,0 +1,61 @@
+#pragma once
+// The whole deterministic computer: one hart, RAM, the virt platform devices.
+// Its state after run_until(N) is a function of its config and the Inputs
+// applied so far with their counts -- nothing else. It knows nothing about
+// recording, replay or fault tolerance; the host drives it:
+//
+//   while (...) {
+//     auto r = m.run_until(limit);     // stops exactly at limit, or earlier
+//     for (auto& o : m.take_outputs()) ...   // send / hold / drop
+//     m.apply(input);                  // host events, at m.instret()
+//   }
+#include <cstdint>
+#include <memory>
+#include <vector>
+
+#include "machine/instret.h"
+#include "machine/io.h"
+#include "machine/machine_config.h"
+
+namespace ftvm::machine {
+
+enum class StopReason {
+  kLimit,     // instret reached the requested limit
+  kIdle,      // the hart waits (WFI) with nothing pending: only an Input can wake it
+  kOutput,    // outputs are waiting in take_outputs()
+  kPowerOff,  // the guest powered off (exit_code() tells how)
+  kReset,     // the guest asked for a reset
+};
+
+class Machine {
+ public:
+  // Throws ftvm::Error with one clear line on a bad config or image.
+  explicit Machine(const MachineConfig& config);
+  ~Machine();
+  Machine(const Machine&) = delete;
+  Machine& operator=(const Machine&) = delete;
+
+  StopReason run_until(Instret limit);
+  Instret instret() const;
+  // Applies a host input at the current count.
+  void apply(const Input& in);
+  std::vector<Output> take_outputs();
+
+  // Full-state hash: hart registers and CSRs, RAM, every device, the clock.
+  std::uint64_t state_hash() const;
+  // Current guest time, and the mtime at which the hart's timer next fires
+  // (UINT64_MAX when none is armed): an idle host sleeps until then.
+  std::uint64_t mtime() const;
+  std::uint64_t next_timer_deadline() const;
+  int exit_code() const;  // after kPowerOff: 0 clean, else the guest's code
+  const MachineConfig& config() const;
+
+  // Access for the host layers (debug, live clone, tests).
+  class Impl;
+  Impl& impl() { return *impl_; }
+
+ private:
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace ftvm::machine

@@ -1,0 +1,2 @@
+// placeholder translation unit until the log codec lands
+namespace ftvm::replay {}
