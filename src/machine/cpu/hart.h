@@ -5,10 +5,10 @@
 #include <cstdint>
 #include <memory>
 
-#include "machine/bus.h"
-#include "machine/instret.h"
-#include "machine/state_hasher.h"
-#include "machine/virtual_clock.h"
+#include "machine/core/bus.h"
+#include "machine/core/instret.h"
+#include "machine/core/state_hasher.h"
+#include "machine/core/virtual_clock.h"
 
 namespace ftvm::machine {
 

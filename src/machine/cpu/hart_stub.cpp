@@ -1,7 +1,7 @@
 // Temporary stub so the library links until the engine lands. Replaced by the
 // real implementation in src/machine/cpu/.
 #include "machine/cpu/hart.h"
-#include "machine/error.h"
+#include "machine/core/error.h"
 
 namespace ftvm::machine {
 class Hart::Engine {};

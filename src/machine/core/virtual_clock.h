@@ -9,7 +9,7 @@
 #include <algorithm>
 #include <cstdint>
 
-#include "machine/instret.h"
+#include "machine/core/instret.h"
 
 namespace ftvm::machine {
 

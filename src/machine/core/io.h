@@ -7,7 +7,7 @@
 #include <string_view>
 #include <vector>
 
-#include "machine/instret.h"
+#include "machine/core/instret.h"
 
 namespace ftvm::machine {
 

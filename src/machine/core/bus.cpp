@@ -1,9 +1,9 @@
-#include "machine/bus.h"
+#include "machine/core/bus.h"
 
 #include <algorithm>
 #include <string>
 
-#include "machine/error.h"
+#include "machine/core/error.h"
 
 namespace ftvm::machine {
 

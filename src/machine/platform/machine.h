@@ -13,9 +13,9 @@
 #include <memory>
 #include <vector>
 
-#include "machine/instret.h"
-#include "machine/io.h"
-#include "machine/machine_config.h"
+#include "machine/core/instret.h"
+#include "machine/core/io.h"
+#include "machine/core/machine_config.h"
 
 namespace ftvm::machine {
 

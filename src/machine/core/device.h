@@ -5,8 +5,8 @@
 #include <cstdint>
 #include <string_view>
 
-#include "machine/io.h"
-#include "machine/state_hasher.h"
+#include "machine/core/io.h"
+#include "machine/core/state_hasher.h"
 
 namespace ftvm::machine {
 

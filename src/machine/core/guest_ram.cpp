@@ -1,11 +1,11 @@
-#include "machine/guest_ram.h"
+#include "machine/core/guest_ram.h"
 
 #include <sys/mman.h>
 
 #include <cstring>
 #include <string>
 
-#include "machine/error.h"
+#include "machine/core/error.h"
 
 namespace ftvm::machine {
 

@@ -1,4 +1,4 @@
-#include "machine/guest_ram.h"
+#include "machine/core/guest_ram.h"
 
 #include <gtest/gtest.h>
 

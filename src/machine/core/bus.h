@@ -4,8 +4,8 @@
 #include <cstdint>
 #include <vector>
 
-#include "machine/device.h"
-#include "machine/guest_ram.h"
+#include "machine/core/device.h"
+#include "machine/core/guest_ram.h"
 
 namespace ftvm::machine {
 

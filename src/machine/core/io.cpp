@@ -1,4 +1,4 @@
-#include "machine/io.h"
+#include "machine/core/io.h"
 
 namespace ftvm::machine {
 

@@ -1,0 +1,2 @@
+// devices placeholder
+namespace ftvm::machine {}

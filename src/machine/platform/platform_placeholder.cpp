@@ -1,0 +1,2 @@
+// platform placeholder
+namespace ftvm::machine {}
