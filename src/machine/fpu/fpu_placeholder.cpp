@@ -1,2 +1,2 @@
-// fpu placeholder until the FPU lands
+// placeholder until the FPU lands
 namespace ftvm::machine::fpu {}
