@@ -1,0 +1,2 @@
+// placeholder until the disk subsystem lands
+namespace ftvm::disk {}

@@ -1,0 +1,2 @@
+// placeholder until the ft subsystem lands
+namespace ftvm::ft {}

@@ -1,0 +1,2 @@
+// placeholder until the net subsystem lands
+namespace ftvm::net {}

@@ -1,0 +1,2 @@
+// placeholder until the tas subsystem lands
+namespace ftvm::tas {}
