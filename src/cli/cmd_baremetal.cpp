@@ -1,0 +1,78 @@
+// `ftvm baremetal PROGRAM.elf`: runs a bare-metal guest program on the
+// machine with no kernel and no host devices, prints its console output, and
+// exits with the guest's exit code (the test finisher's). Used by the
+// bare-metal test suite and handy for trying instruction sequences.
+#include <CLI/CLI.hpp>
+
+#include <cstdio>
+#include <fstream>
+#include <iterator>
+#include <memory>
+#include <string>
+
+#include "cli/commands.h"
+#include "machine/core/error.h"
+#include "machine/platform/machine.h"
+
+namespace ftvm::cli {
+
+namespace {
+
+std::vector<std::uint8_t> read_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw Error("cannot open " + path);
+  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+
+struct BareMetalOptions {
+  std::string program;
+  std::uint64_t max_instructions = 2'000'000'000;
+  std::uint64_t mem_mib = 128;
+  bool print_instret = false;
+};
+
+int run_bare_metal(const BareMetalOptions& opt) {
+  machine::MachineConfig config;
+  config.ram_size = opt.mem_mib << 20;
+  config.firmware = read_file(opt.program);
+  machine::Machine m(config);
+  for (;;) {
+    machine::StopReason why = m.run_until(opt.max_instructions);
+    for (const auto& out : m.take_outputs())
+      if (out.kind == machine::OutputKind::kConsole) std::fwrite(out.bytes.data(), 1, out.bytes.size(), stdout);
+    switch (why) {
+      case machine::StopReason::kPowerOff:
+        std::fflush(stdout);
+        if (opt.print_instret) std::fprintf(stderr, "instret %llu\n", static_cast<unsigned long long>(m.instret()));
+        return m.exit_code();
+      case machine::StopReason::kReset:
+        std::fprintf(stderr, "ftvm baremetal: guest asked for a reset\n");
+        return 3;
+      case machine::StopReason::kIdle:
+        // Nothing outside can wake it: there are no host inputs here.
+        std::fprintf(stderr, "ftvm baremetal: guest waits for an interrupt that can never come (instret %llu)\n",
+                     static_cast<unsigned long long>(m.instret()));
+        return 4;
+      case machine::StopReason::kLimit:
+        std::fprintf(stderr, "ftvm baremetal: no power-off within %llu instructions\n",
+                     static_cast<unsigned long long>(opt.max_instructions));
+        return 5;
+      case machine::StopReason::kOutput:
+        break;
+    }
+  }
+}
+
+}  // namespace
+
+void add_baremetal_command(CLI::App& app) {
+  auto opt = std::make_shared<BareMetalOptions>();
+  CLI::App* cmd = app.add_subcommand("baremetal", "Run a bare-metal RISC-V program (ELF or raw) in M-mode; exit status = guest's");
+  cmd->add_option("program", opt->program, "Program image (ELF64 RISC-V or raw binary loaded at 0x80000000)")->required();
+  cmd->add_option("--max-instructions", opt->max_instructions, "Give up after this many instructions")->capture_default_str();
+  cmd->add_option("--mem", opt->mem_mib, "RAM in MiB")->capture_default_str();
+  cmd->add_flag("--instret", opt->print_instret, "Print the retired-instruction count on stderr at power-off");
+  cmd->callback([opt] { throw CLI::RuntimeError(run_bare_metal(*opt)); });
+}
+
+}  // namespace ftvm::cli

@@ -1,0 +1,10 @@
+#pragma once
+// One registration function per `ftvm` subcommand, each in its own file.
+#include <CLI/CLI.hpp>
+
+namespace ftvm::cli {
+
+void add_baremetal_command(CLI::App& app);
+void add_tas_command(CLI::App& app);
+
+}  // namespace ftvm::cli

@@ -1,2 +1,0 @@
-// placeholder until the tas subsystem lands
-namespace ftvm::tas {}
