@@ -1,2 +1,0 @@
-// placeholder translation unit until the log codec lands
-namespace ftvm::replay {}
