@@ -1,0 +1,214 @@
+#pragma once
+// Host-FPU shortcuts for the common case: RNE, finite normal operands and a
+// normal result. They are taken only when the result *and* the flags are
+// provably identical to the soft-float's:
+//  * the host must be an x86-64 whose SSE control register says
+//    round-to-nearest-even with flush-to-zero and denormals-are-zero off
+//    (checked on every call, so a stray fesetround elsewhere in the process
+//    merely disables the shortcut); IEEE-754 then fixes the result bits;
+//  * the result must be normal and not the smallest normal, so OF/UF cannot
+//    arise (a result equal to 2^emin may hide a tiny-after-rounding UF);
+//  * NX is computed exactly, by an error-free transformation or an integer
+//    check on the significands, never read from the host's flags.
+// Anything else returns false and the caller takes the soft path. No
+// expression here pairs a multiply with an add, so FP contraction cannot fuse
+// anything, and the project never builds with fast-math.
+#include <algorithm>
+#include <bit>
+#include <cmath>
+#include <cstdint>
+#include <type_traits>
+
+#if defined(__x86_64__) && defined(__SSE2__)
+#include <xmmintrin.h>
+#define FTVM_FPU_HOST_FAST_PATH 1
+#else
+#define FTVM_FPU_HOST_FAST_PATH 0
+#endif
+
+#include "machine/fpu/format.h"
+#include "machine/fpu/fpu.h"
+#include "machine/fpu/wide_int.h"
+
+namespace ftvm::machine::fpu::detail {
+
+template <typename F>
+using HostFloat = std::conditional_t<std::is_same_v<F, Binary64>, double, float>;
+
+// True when host arithmetic rounds exactly like our RNE.
+inline bool host_matches_rne() {
+#if FTVM_FPU_HOST_FAST_PATH
+  constexpr unsigned kRoundingControl = 0x6000;  // MXCSR.RC
+  constexpr unsigned kFlushToZero = 0x8000;      // MXCSR.FZ
+  constexpr unsigned kDenormalsAreZero = 0x0040; // MXCSR.DAZ
+  return (_mm_getcsr() & (kRoundingControl | kFlushToZero | kDenormalsAreZero)) == 0;
+#else
+  return false;
+#endif
+}
+
+// Normal, and not within a factor of two of overflow, so that intermediate
+// values of the checks below stay finite.
+template <typename F>
+constexpr bool is_ordinary(typename F::Bits a) {
+  const int e = biased_exp_of<F>(a);
+  return e >= 1 && e <= F::kMaxBiasedExp - 2;
+}
+
+// Finite, normal and at least twice the smallest normal: a result in this
+// range raised neither OF nor UF.
+template <typename F>
+constexpr bool is_safe_result(typename F::Bits r) {
+  const int e = biased_exp_of<F>(r);
+  return e >= 2 && e <= F::kMaxBiasedExp - 1;
+}
+
+template <typename F>
+bool fast_add(typename F::Bits a, typename F::Bits b, Rounding rm, typename F::Bits& out, std::uint8_t& flags) {
+  using T = HostFloat<F>;
+  if (rm != Rounding::kRne || !is_ordinary<F>(a) || !is_ordinary<F>(b) || !host_matches_rne()) return false;
+  const T x = std::bit_cast<T>(a);
+  const T y = std::bit_cast<T>(b);
+  const T s = x + y;
+  const auto bits = std::bit_cast<typename F::Bits>(s);
+  if (!is_safe_result<F>(bits)) return false;
+  // TwoSum (Knuth): under RNE, x + y - s is exactly (x - xv) + (y - yv).
+  const T yv = s - x;
+  const T xv = s - yv;
+  const T error = (x - xv) + (y - yv);
+  if (error != 0) flags |= kInexact;
+  out = bits;
+  return true;
+}
+
+// Whether sig_a * 2^shift == product exactly (shift may be out of range,
+// in which case they cannot be equal).
+inline bool equals_shifted(u128 sig, int shift, u128 product) {
+  if (shift < 0 || shift > 127 - 53) return false;
+  return (sig << shift) == product;
+}
+
+template <typename F>
+bool fast_mul(typename F::Bits a, typename F::Bits b, Rounding rm, typename F::Bits& out, std::uint8_t& flags) {
+  using T = HostFloat<F>;
+  if (rm != Rounding::kRne || !is_ordinary<F>(a) || !is_ordinary<F>(b) || !host_matches_rne()) return false;
+  const T p = std::bit_cast<T>(a) * std::bit_cast<T>(b);
+  const auto bits = std::bit_cast<typename F::Bits>(p);
+  if (!is_safe_result<F>(bits)) return false;
+  // Exact iff the full significand product fits in the result significand.
+  const Scaled x = decode_finite<F>(a);
+  const Scaled y = decode_finite<F>(b);
+  const Scaled r = decode_finite<F>(bits);
+  if (!equals_shifted(r.sig, r.exp - x.exp - y.exp, x.sig * y.sig)) flags |= kInexact;
+  out = bits;
+  return true;
+}
+
+template <typename F>
+bool fast_div(typename F::Bits a, typename F::Bits b, Rounding rm, typename F::Bits& out, std::uint8_t& flags) {
+  using T = HostFloat<F>;
+  if (rm != Rounding::kRne || !is_ordinary<F>(a) || !is_ordinary<F>(b) || !host_matches_rne()) return false;
+  const T q = std::bit_cast<T>(a) / std::bit_cast<T>(b);
+  const auto bits = std::bit_cast<typename F::Bits>(q);
+  if (!is_safe_result<F>(bits)) return false;
+  // Exact iff quotient * divisor reproduces the dividend.
+  const Scaled x = decode_finite<F>(a);
+  const Scaled y = decode_finite<F>(b);
+  const Scaled r = decode_finite<F>(bits);
+  if (!equals_shifted(x.sig, x.exp - r.exp - y.exp, r.sig * y.sig)) flags |= kInexact;
+  out = bits;
+  return true;
+}
+
+template <typename F>
+bool fast_sqrt(typename F::Bits a, Rounding rm, typename F::Bits& out, std::uint8_t& flags) {
+  using T = HostFloat<F>;
+  if (rm != Rounding::kRne || sign_of<F>(a) || !is_ordinary<F>(a) || !host_matches_rne()) return false;
+  // __builtin_sqrt is the correctly rounded hardware square root; the operand
+  // is positive, so no errno path is involved.
+  T root;
+  if constexpr (std::is_same_v<T, double>) {
+    root = __builtin_sqrt(std::bit_cast<T>(a));
+  } else {
+    root = __builtin_sqrtf(std::bit_cast<T>(a));
+  }
+  const auto bits = std::bit_cast<typename F::Bits>(root);
+  if (!is_safe_result<F>(bits)) return false;
+  const Scaled x = decode_finite<F>(a);
+  const Scaled r = decode_finite<F>(bits);
+  if (!equals_shifted(x.sig, x.exp - 2 * r.exp, r.sig * r.sig)) flags |= kInexact;
+  out = bits;
+  return true;
+}
+
+// a*b + c rounded once in the host's current (checked) mode: the FMA3
+// instruction when the CPU has it, else libm's fma, which is also correctly
+// rounded (only slower).
+#if FTVM_FPU_HOST_FAST_PATH
+[[gnu::target("fma")]] inline double hardware_fma(double a, double b, double c) { return __builtin_fma(a, b, c); }
+[[gnu::target("fma")]] inline float hardware_fma(float a, float b, float c) { return __builtin_fmaf(a, b, c); }
+#endif
+
+template <typename T>
+T host_fused_multiply_add(T a, T b, T c) {
+#if FTVM_FPU_HOST_FAST_PATH
+  if (__builtin_cpu_supports("fma")) return hardware_fma(a, b, c);
+#endif
+  return std::fma(a, b, c);
+}
+
+// Whether a*b + c == r exactly, decided on integer significands aligned at
+// the lowest of the three exponents. Undecidable (the caller falls back)
+// when that alignment would not fit: every aligned term must stay below
+// 2^126, so the signed sum, computed modulo 2^128, is zero only if it is
+// truly zero.
+struct ExactnessCheck {
+  bool decidable;
+  bool exact;
+};
+
+inline u128 signed_term(bool negative, u128 magnitude, int shift) {
+  const u128 aligned = magnitude << shift;
+  return negative ? ~aligned + 1 : aligned;
+}
+
+template <typename F>
+ExactnessCheck fused_sum_is_exact(typename F::Bits a, typename F::Bits b, typename F::Bits c, typename F::Bits r) {
+  const Scaled x = decode_finite<F>(a);
+  const Scaled y = decode_finite<F>(b);
+  const Scaled z = decode_finite<F>(c);
+  const Scaled w = decode_finite<F>(r);
+  const int product_exp = x.exp + y.exp;
+  const int lowest = std::min(std::min(product_exp, z.exp), w.exp);
+  constexpr int kTermBits = 126;
+  const int product_shift = product_exp - lowest;
+  const int addend_shift = z.exp - lowest;
+  const int result_shift = w.exp - lowest;
+  if (product_shift > kTermBits - 2 * F::kPrecision || addend_shift > kTermBits - F::kPrecision ||
+      result_shift > kTermBits - F::kPrecision) {
+    return {false, false};
+  }
+  const u128 sum = signed_term(x.negative != y.negative, x.sig * y.sig, product_shift) +
+                   signed_term(z.negative, z.sig, addend_shift) + signed_term(!w.negative, w.sig, result_shift);
+  return {true, sum == 0};
+}
+
+template <typename F>
+bool fast_fma(typename F::Bits a, typename F::Bits b, typename F::Bits c, Rounding rm, typename F::Bits& out,
+              std::uint8_t& flags) {
+  using T = HostFloat<F>;
+  if (rm != Rounding::kRne || !is_ordinary<F>(a) || !is_ordinary<F>(b) || !is_ordinary<F>(c) ||
+      !host_matches_rne()) {
+    return false;
+  }
+  const T fused = host_fused_multiply_add(std::bit_cast<T>(a), std::bit_cast<T>(b), std::bit_cast<T>(c));
+  const auto bits = std::bit_cast<typename F::Bits>(fused);
+  if (!is_safe_result<F>(bits)) return false;
+  const ExactnessCheck check = fused_sum_is_exact<F>(a, b, c, bits);
+  if (!check.decidable) return false;
+  if (!check.exact) flags |= kInexact;
+  out = bits;
+  return true;
+}
+
+}  // namespace ftvm::machine::fpu::detail

@@ -1,2 +1,0 @@
-// placeholder until the FPU lands
-namespace ftvm::machine::fpu {}
