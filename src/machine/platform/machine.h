@@ -40,6 +40,10 @@ class Machine {
   // Applies a host input at the current count.
   void apply(const Input& in);
   std::vector<Output> take_outputs();
+  // Emits again, as new Outputs, every device request still waiting for the
+  // host (disk I/O, entropy). A backup going live calls this: the old
+  // primary's host may never have carried them out.
+  void reissue_in_flight();
 
   // Full-state hash: hart registers and CSRs, RAM, every device, the clock.
   std::uint64_t state_hash() const;

@@ -1,2 +1,0 @@
-// devices placeholder
-namespace ftvm::machine {}

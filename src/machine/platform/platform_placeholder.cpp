@@ -1,2 +1,0 @@
-// platform placeholder
-namespace ftvm::machine {}
