@@ -1,0 +1,65 @@
+// Integer loads and stores: TLB-hit fast path inline, everything else
+// (misaligned across pages, MMIO, misses) in the slow path.
+#include <type_traits>
+
+#include "machine/cpu/engine.h"
+#include "machine/cpu/rv_encoding.h"
+
+namespace ftvm::machine::cpu {
+
+namespace {
+
+using u64 = std::uint64_t;
+using i64 = std::int64_t;
+
+// T: the memory type; its signedness picks sign or zero extension.
+template <typename T>
+const Op* load(Engine& e, const Op* op) {
+  u64 va = e.x[op->rs1] + static_cast<u64>(static_cast<i64>(op->imm));
+  T v;
+  if (e.load_fast(va, v)) {
+    e.x[op->rd] = static_cast<u64>(static_cast<std::conditional_t<std::is_signed_v<T>, i64, u64>>(v));
+    return e.next(op);
+  }
+  u64 raw = 0;
+  if (!e.load_slow(va, sizeof(T), raw)) return nullptr;
+  e.x[op->rd] = static_cast<u64>(static_cast<std::conditional_t<std::is_signed_v<T>, i64, u64>>(static_cast<T>(raw)));
+  e.next(op);
+  return nullptr;
+}
+
+template <typename T>
+const Op* store(Engine& e, const Op* op) {
+  u64 va = e.x[op->rs1] + static_cast<u64>(static_cast<i64>(op->imm));
+  auto v = static_cast<T>(e.x[op->rs2]);
+  if (e.store_fast(va, v)) return e.next(op);
+  if (!e.store_slow(va, sizeof(T), v)) return nullptr;
+  e.next(op);
+  return nullptr;
+}
+
+}  // namespace
+
+bool decode_mem(std::uint32_t insn, Op& op) {
+  unsigned funct3 = (insn >> 12) & 7;
+  op.rs1 = static_cast<std::uint8_t>((insn >> 15) & 31);
+  if ((insn & 0x7f) == rv::opc::kLoad) {
+    static constexpr Handler kLoads[8] = {load<std::int8_t>,   load<std::int16_t>,  load<std::int32_t>,
+                                          load<std::int64_t>,  load<std::uint8_t>,  load<std::uint16_t>,
+                                          load<std::uint32_t>, nullptr};
+    if (kLoads[funct3] == nullptr) return false;
+    op.fn = kLoads[funct3];
+    op.rd = xd((insn >> 7) & 31);  // a load to x0 still accesses memory (and may fault)
+    op.imm = static_cast<std::int32_t>(insn) >> 20;
+    return true;
+  }
+  static constexpr Handler kStores[4] = {store<std::uint8_t>, store<std::uint16_t>, store<std::uint32_t>,
+                                         store<std::uint64_t>};
+  if (funct3 > 3) return false;
+  op.fn = kStores[funct3];
+  op.rs2 = static_cast<std::uint8_t>((insn >> 20) & 31);
+  op.imm = (static_cast<std::int32_t>(insn & 0xfe000000u) >> 20) | static_cast<std::int32_t>((insn >> 7) & 31);
+  return true;
+}
+
+}  // namespace ftvm::machine::cpu
