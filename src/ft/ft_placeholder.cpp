@@ -1,2 +1,0 @@
-// placeholder until the ft subsystem lands
-namespace ftvm::ft {}
