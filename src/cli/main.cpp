@@ -11,6 +11,8 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
   app.set_version_flag("--version", "ftvm 0.1");
   ftvm::cli::add_baremetal_command(app);
+  ftvm::cli::add_run_command(app);
+  ftvm::cli::add_switch_command(app);
   ftvm::cli::add_tas_command(app);
   try {
     app.parse(argc, argv);

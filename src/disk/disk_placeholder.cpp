@@ -1,2 +1,0 @@
-// placeholder until the disk subsystem lands
-namespace ftvm::disk {}

@@ -1,2 +1,0 @@
-// placeholder translation unit until the host runtime lands
-namespace ftvm::host {}

@@ -1,0 +1,60 @@
+#include "host/live_vm.h"
+
+#include <spdlog/spdlog.h>
+#include <unistd.h>
+
+#include "disk/open_disk.h"
+#include "host/machine_config_builder.h"
+#include "host/monotonic_clock.h"
+#include "host/raw_terminal.h"
+#include "machine/platform/machine.h"
+#include "net/open_net.h"
+
+namespace ftvm::host {
+
+LiveVm::LiveVm(const VmConfig& config) {
+  std::vector<OpenedDisk> opened;
+  for (const auto& d : config.disks) {
+    disks_.push_back(disk::open_disk(d.source, d.read_only));
+    opened.push_back({disks_.back()->capacity(), disks_.back()->read_only()});
+  }
+  for (const auto& n : config.nets) nics_.push_back(net::open_net(n.kind, n.where));
+  machine_ = std::make_unique<machine::Machine>(build_machine_config(config, opened));
+}
+
+LiveVm::~LiveVm() = default;
+
+RunResult LiveVm::run() {
+  MachineAdapter machine(*machine_);
+  MachineInputPort inputs(machine);
+  EntropySource entropy;
+  HostOutputDispatcher outputs(STDOUT_FILENO, entropy);
+  ConsoleInput console(STDIN_FILENO);
+  std::vector<std::unique_ptr<InputSource>> backend_sources;
+  std::vector<InputSource*> sources{&signals_, &console, &entropy};
+  std::size_t slot_index = 0;
+  for (auto& d : disks_) {
+    std::uint32_t slot = machine::virtio_slot(slot_index++);
+    outputs.attach_disk(slot, *d);
+    backend_sources.push_back(std::make_unique<DiskInputSource>(slot, *d));
+  }
+  for (auto& n : nics_) {
+    std::uint32_t slot = machine::virtio_slot(slot_index++);
+    outputs.attach_nic(slot, *n);
+    backend_sources.push_back(std::make_unique<NetInputSource>(slot, *n));
+  }
+  for (auto& s : backend_sources) sources.push_back(s.get());
+
+  SteadyClock clock;
+  GuestTimebase timebase(clock, machine_->config().timebase_hz);
+  PollWaiter waiter;
+  RawTerminal terminal(STDIN_FILENO);
+  if (terminal.active()) spdlog::info("console attached; Ctrl-A x quits");
+  LiveRunner runner(machine, inputs, outputs, timebase, waiter, std::move(sources));
+  RunResult result = runner.run();
+  if (result.end == RunEnd::kStopped && signals_.signal_number() != 0)
+    result.exit_code = 128 + signals_.signal_number();
+  return result;
+}
+
+}  // namespace ftvm::host

@@ -1,0 +1,39 @@
+#pragma once
+// A whole live VM on this host: stop signals, disk and NIC backends, the
+// machine, the console, the dispatcher and the run loop, wired together
+// from a VmConfig. `ftvm run` is a thin wrapper around this.
+#include <memory>
+#include <vector>
+
+#include "disk/disk_backend.h"
+#include "host/backend_sources.h"
+#include "host/console_input.h"
+#include "host/entropy_source.h"
+#include "host/host_output_dispatcher.h"
+#include "host/live_runner.h"
+#include "host/stop_signals.h"
+#include "host/vm_config.h"
+#include "net/net_backend.h"
+
+namespace ftvm::host {
+
+class LiveVm {
+ public:
+  // Opens every backend and builds the machine; throws ftvm::Error with one
+  // clear line when anything is missing or unreachable.
+  explicit LiveVm(const VmConfig& config);
+  ~LiveVm();
+  LiveVm(const LiveVm&) = delete;
+  LiveVm& operator=(const LiveVm&) = delete;
+
+  // Runs attached to stdin/stdout until power-off, reset or a stop signal.
+  RunResult run();
+
+ private:
+  StopSignals signals_;  // first: blocks the signals before any thread starts
+  std::vector<std::unique_ptr<disk::DiskBackend>> disks_;
+  std::vector<std::unique_ptr<net::NetBackend>> nics_;
+  std::unique_ptr<machine::Machine> machine_;
+};
+
+}  // namespace ftvm::host

@@ -1,2 +1,0 @@
-// placeholder until the net subsystem lands
-namespace ftvm::net {}

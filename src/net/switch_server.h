@@ -1,0 +1,61 @@
+#pragma once
+// `ftvm switch`: a learning Ethernet switch whose ports are Unix stream
+// connections (one per VM NIC, frames length-prefixed, see frame_stream.h)
+// plus, optionally, the slirp gateway on port 0. One thread, one poll loop.
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "net/frame_stream.h"
+#include "net/learning_switch.h"
+#include "net/slirp_gateway.h"
+#include "net/unix_socket.h"
+
+namespace ftvm::net {
+
+struct SwitchOptions {
+  std::string socket_path;
+  bool gateway = true;
+  GatewayConfig gateway_config;
+};
+
+class SwitchServer {
+ public:
+  static constexpr PortId kGatewayPort = 0;
+
+  // Binds the socket and starts the gateway; throws ftvm::Error on failure.
+  explicit SwitchServer(const SwitchOptions& options);
+  ~SwitchServer();  // removes the socket file
+  SwitchServer(const SwitchServer&) = delete;
+  SwitchServer& operator=(const SwitchServer&) = delete;
+
+  // Serves until stop_fd becomes readable (a signalfd, an eventfd).
+  void run(int stop_fd);
+
+  // Read-only views, for tests and status lines.
+  const LearningSwitch& table() const { return switch_; }
+  std::size_t connected_ports() const { return clients_.size(); }
+
+ private:
+  struct Client {
+    UniqueFd fd;
+    FramedConnection link;
+    explicit Client(UniqueFd f) : fd(std::move(f)), link(fd.get()) {}
+  };
+
+  void accept_clients();
+  void service_client(PortId port, short revents);
+  void disconnect(PortId port);
+  void forward(PortId from, FrameView frame);
+  void flush_clients();
+
+  std::string socket_path_;
+  UniqueFd listener_;
+  LearningSwitch switch_;
+  std::map<PortId, std::unique_ptr<Client>> clients_;
+  PortId next_port_ = 1;
+  std::unique_ptr<SlirpGateway> gateway_;
+};
+
+}  // namespace ftvm::net
