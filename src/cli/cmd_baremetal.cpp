@@ -50,7 +50,7 @@ int run_bare_metal(const BareMetalOptions& opt) {
         return 3;
       case machine::StopReason::kIdle:
         // Nothing outside can wake it: there are no host inputs here.
-        std::fprintf(stderr, "ftvm baremetal: guest waits for an interrupt that can never come (instret %llu)\n",
+        std::fprintf(stderr, "ftvm baremetal: the guest makes no progress at instret %llu (WFI with nothing to wake it, or a trap loop)\n",
                      static_cast<unsigned long long>(m.instret()));
         return 4;
       case machine::StopReason::kLimit:

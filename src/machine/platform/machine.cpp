@@ -143,10 +143,17 @@ StopReason Machine::Impl::run_until(Instret limit) {
     if (stop_reason(why)) return why;
     if (hart_.instret() >= limit) return StopReason::kLimit;
     clint_.update_timer_line();
+    const Instret before = hart_.instret();
     switch (hart_.run(timer_horizon(limit))) {
       case HartStop::kLimit:
-      case HartStop::kEvent:
         break;  // the loop re-checks devices, outputs and the timer
+      case HartStop::kEvent:
+        // A guest trapping in a loop (say, mtvec pointing nowhere) retires
+        // nothing; the hart gives up after a bounded number of traps. Like
+        // WFI, only an input can change anything then, so report idle: the
+        // host sleeps instead of spinning on a hung guest.
+        if (hart_.instret() == before && !stop_reason(why)) return StopReason::kIdle;
+        break;
       case HartStop::kWfi: {
         bool timer_was = timer_line_;
         clint_.update_timer_line();

@@ -21,7 +21,8 @@ namespace ftvm::machine {
 
 enum class StopReason {
   kLimit,     // instret reached the requested limit
-  kIdle,      // the hart waits (WFI) with nothing pending: only an Input can wake it
+  kIdle,      // no progress without an Input: WFI with nothing pending, or a guest
+              // that keeps trapping without retiring an instruction
   kOutput,    // outputs are waiting in take_outputs()
   kPowerOff,  // the guest powered off (exit_code() tells how)
   kReset,     // the guest asked for a reset

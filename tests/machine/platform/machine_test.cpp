@@ -311,3 +311,19 @@ TEST(Machine, ConsoleInputReachesTheGuest) {
 
 }  // namespace
 }  // namespace ftvm::machine
+
+namespace ftvm::machine {
+namespace {
+
+// mtvec = 0 (nothing there), then an illegal instruction: every fetch faults
+// and traps back to the same fault. The machine must give control back (as
+// idle: only an input could change anything) instead of spinning forever.
+TEST(Machine, TrapLoopThatRetiresNothingReportsIdle) {
+  using namespace rv;
+  Machine m(config_for({csrrw(zero, 0x305, zero), 0x00000000u /* illegal: traps to mtvec = 0 */}));
+  EXPECT_EQ(m.run_until(1'000'000), StopReason::kIdle);
+  EXPECT_LT(m.instret(), 10u);
+}
+
+}  // namespace
+}  // namespace ftvm::machine
