@@ -29,12 +29,21 @@ struct BareMetalOptions {
   std::uint64_t max_instructions = 2'000'000'000;
   std::uint64_t mem_mib = 128;
   bool print_instret = false;
+  std::uint64_t virtio_blk_bytes = 0;  // 0: no block device
 };
 
 int run_bare_metal(const BareMetalOptions& opt) {
   machine::MachineConfig config;
   config.ram_size = opt.mem_mib << 20;
   config.firmware = read_file(opt.program);
+  if (opt.virtio_blk_bytes) {
+    // A block device with no backend: requests that reach the host never
+    // complete, which is what a test of the device's own checks wants.
+    machine::VirtioConfig blk;
+    blk.kind = machine::VirtioKind::kBlock;
+    blk.capacity_bytes = opt.virtio_blk_bytes;
+    config.virtio.push_back(blk);
+  }
   machine::Machine m(config);
   for (;;) {
     machine::StopReason why = m.run_until(opt.max_instructions);
@@ -71,6 +80,7 @@ void add_baremetal_command(CLI::App& app) {
   cmd->add_option("program", opt->program, "Program image (ELF64 RISC-V or raw binary loaded at 0x80000000)")->required();
   cmd->add_option("--max-instructions", opt->max_instructions, "Give up after this many instructions")->capture_default_str();
   cmd->add_option("--mem", opt->mem_mib, "RAM in MiB")->capture_default_str();
+  cmd->add_option("--virtio-blk", opt->virtio_blk_bytes, "Add a virtio block device of this many bytes (no backend)");
   cmd->add_flag("--instret", opt->print_instret, "Print the retired-instruction count on stderr at power-off");
   cmd->callback([opt] { throw CLI::RuntimeError(run_bare_metal(*opt)); });
 }
