@@ -20,7 +20,7 @@ build: configure
 guest: build
 	bash guest/build-image.sh $(BUILD)/guest
 
-test: build
+test: build guest
 	bash scripts/run-tests.sh $(BUILD)
 
 run: build

@@ -244,3 +244,34 @@ TEST(BootLayout, BareMetalNeedsNoKernel) {
 
 }  // namespace
 }  // namespace ftvm::machine
+
+namespace {
+
+// A minimal EFI-stub Image: RISC-V magic plus a PE header with one section
+// whose raw bytes end at 0x1200.
+std::vector<std::uint8_t> pe_image(std::size_t file_size) {
+  std::vector<std::uint8_t> k(std::max<std::size_t>(file_size, 0x100), 0);
+  k[0] = 'M';
+  k[1] = 'Z';
+  std::memcpy(k.data() + 48, "RISCV\0\0\0", 8);
+  k[0x3c] = 0x40;
+  std::memcpy(k.data() + 0x40, "PE\0\0", 4);
+  k[0x40 + 6] = 1;                       // one section, no optional header
+  std::uint32_t raw_size = 0x1000, raw_ptr = 0x200;
+  std::memcpy(k.data() + 0x58 + 16, &raw_size, 4);
+  std::memcpy(k.data() + 0x58 + 20, &raw_ptr, 4);
+  k.resize(file_size);
+  return k;
+}
+
+}  // namespace
+
+TEST(KernelImage, TruncatedEfiStubImageIsRefused) {
+  EXPECT_NO_THROW(ftvm::machine::inspect_kernel_image(pe_image(0x1200)));
+  try {
+    ftvm::machine::inspect_kernel_image(pe_image(0x800));
+    FAIL() << "truncated kernel accepted";
+  } catch (const ftvm::Error& e) {
+    EXPECT_NE(std::string(e.what()).find("truncated"), std::string::npos) << e.what();
+  }
+}
