@@ -15,6 +15,7 @@ int main(int argc, char** argv) {
   ftvm::cli::add_switch_command(app);
   ftvm::cli::add_tas_command(app);
   ftvm::cli::add_proxy_command(app);
+  ftvm::cli::add_replay_command(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::RuntimeError& e) {

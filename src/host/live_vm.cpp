@@ -7,12 +7,16 @@
 #include "host/machine_config_builder.h"
 #include "host/monotonic_clock.h"
 #include "host/raw_terminal.h"
+#include "host/recording_input_port.h"
 #include "machine/platform/machine.h"
 #include "net/open_net.h"
+#include "replay/log_writer.h"
+#include "replay/log_writer_sink.h"
+#include "replay/state_digest.h"
 
 namespace ftvm::host {
 
-LiveVm::LiveVm(const VmConfig& config) {
+LiveVm::LiveVm(const VmConfig& config, RecordOptions record) : record_(std::move(record)) {
   std::vector<OpenedDisk> opened;
   for (const auto& d : config.disks) {
     disks_.push_back(disk::open_disk(d.source, d.read_only));
@@ -26,7 +30,23 @@ LiveVm::~LiveVm() = default;
 
 RunResult LiveVm::run() {
   MachineAdapter machine(*machine_);
-  MachineInputPort inputs(machine);
+  MachineInputPort machine_inputs(machine);
+  // Recording wraps the one input door; the log header names the machine
+  // configuration so a replay against another one is refused.
+  std::unique_ptr<replay::LogWriter> log;
+  std::unique_ptr<replay::LogWriterSink> sink;
+  std::unique_ptr<replay::Recorder> recorder;
+  std::unique_ptr<RecordingInputPort> recording;
+  if (!record_.path.empty()) {
+    replay::WriterOptions wopt;
+    wopt.encoder.compress = record_.compress;
+    log = std::make_unique<replay::LogWriter>(
+        record_.path, replay::LogHeader{replay::config_hash(machine_->config()), "ftvm 0.1 run --record"}, wopt);
+    sink = std::make_unique<replay::LogWriterSink>(*log);
+    recorder = std::make_unique<replay::Recorder>(*machine_, *sink, record_.checkpoint_interval);
+    recording = std::make_unique<RecordingInputPort>(machine_inputs, *recorder);
+  }
+  InputPort& inputs = recording ? static_cast<InputPort&>(*recording) : machine_inputs;
   EntropySource entropy;
   HostOutputDispatcher outputs(STDOUT_FILENO, entropy);
   ConsoleInput console(STDIN_FILENO);
@@ -52,6 +72,12 @@ RunResult LiveVm::run() {
   if (terminal.active()) spdlog::info("console attached; Ctrl-A x quits");
   LiveRunner runner(machine, inputs, outputs, timebase, waiter, std::move(sources));
   RunResult result = runner.run();
+  if (recorder) {
+    recorder->finish();
+    log->finish(machine_->instret());
+    spdlog::info("recorded {} entries ({} checkpoints) to {}", recorder->entries(), recorder->checkpoints(),
+                 record_.path);
+  }
   if (result.end == RunEnd::kStopped && signals_.signal_number() != 0)
     result.exit_code = 128 + signals_.signal_number();
   return result;

@@ -3,6 +3,7 @@
 // machine, the console, the dispatcher and the run loop, wired together
 // from a VmConfig. `ftvm run` is a thin wrapper around this.
 #include <memory>
+#include <string>
 #include <vector>
 
 #include "disk/disk_backend.h"
@@ -17,11 +18,21 @@
 
 namespace ftvm::host {
 
+// Optional recording of every input (ftvm run --record).
+struct RecordOptions {
+  std::string path;                            // empty: no recording
+  std::uint64_t checkpoint_interval = 200'000'000;  // instructions between state checkpoints
+  bool compress = true;                        // zstd frames
+};
+
 class LiveVm {
  public:
   // Opens every backend and builds the machine; throws ftvm::Error with one
   // clear line when anything is missing or unreachable.
-  explicit LiveVm(const VmConfig& config);
+  explicit LiveVm(const VmConfig& config, RecordOptions record = {});
+
+  // The machine, e.g. to replay a log into it before run() goes live.
+  machine::Machine& machine() { return *machine_; }
   ~LiveVm();
   LiveVm(const LiveVm&) = delete;
   LiveVm& operator=(const LiveVm&) = delete;
@@ -34,6 +45,7 @@ class LiveVm {
   std::vector<std::unique_ptr<disk::DiskBackend>> disks_;
   std::vector<std::unique_ptr<net::NetBackend>> nics_;
   std::unique_ptr<machine::Machine> machine_;
+  RecordOptions record_;
 };
 
 }  // namespace ftvm::host

@@ -26,7 +26,8 @@ class Recorder {
   void input(const machine::Input& in);
   // Call after each run slice: logs a checkpoint when one is due.
   void after_slice();
-  // Logs a final checkpoint and the end marker.
+  // Logs a final checkpoint. The end marker is the sink's business
+  // (LogWriter::finish writes it when the file is closed on purpose).
   void finish();
 
   std::uint64_t entries() const { return entries_; }

@@ -76,6 +76,7 @@ Recording record(const machine::MachineConfig& config, std::uint32_t seed) {
     if (next() % 7 == 0) apply(Input{InputKind::kDeviceData, machine::kConsoleSlot, 0, 0, {std::uint8_t(next())}});
   }
   rec.finish();
+  sink.append(replay::LogEntry::end(m.instret()));
   r.entries = std::move(sink.entries);
   r.final_hash = m.state_hash();
   r.checkpoints = rec.checkpoints();
@@ -154,8 +155,9 @@ TEST(RecordReplay, RoundTripThroughALogFile) {
   auto path = std::filesystem::temp_directory_path() / ("ftvm-rr-" + std::to_string(::getpid()) + ".ftlog");
   {
     replay::LogWriter w(path.string(), replay::LogHeader{replay::config_hash(config), "test"});
-    for (const auto& e : rec.entries) w.append(e);
-    w.flush();
+    for (const auto& e : rec.entries)
+      if (e.kind != replay::EntryKind::kEnd) w.append(e);
+    w.finish(rec.entries.back().instret);
   }
   replay::LogReader reader(path.string(), replay::DecoderOptions{replay::config_hash(config)});
   machine::Machine m(config);
