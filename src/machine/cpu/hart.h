@@ -2,6 +2,7 @@
 // One RV64GC hart (M/S/U, Sv39/Sv48) with an exact retired-instruction count.
 // The public API below is what the rest of the machine uses; the engine
 // (decoder, decode cache, TLB, interpreter) lives behind it.
+#include <array>
 #include <cstdint>
 #include <memory>
 
@@ -9,6 +10,7 @@
 #include "machine/core/instret.h"
 #include "machine/core/state_hasher.h"
 #include "machine/core/virtual_clock.h"
+#include "machine/cpu/csr_state.h"
 
 namespace ftvm::machine {
 
@@ -25,6 +27,20 @@ inline constexpr std::uint64_t kMipStip = 1ull << 5;
 inline constexpr std::uint64_t kMipMtip = 1ull << 7;
 inline constexpr std::uint64_t kMipSeip = 1ull << 9;
 inline constexpr std::uint64_t kMipMeip = 1ull << 11;
+
+// The hart's complete architectural state as plain data, for snapshots (live
+// clone): what hash_state() covers, and nothing of the engine's caches.
+struct HartState {
+  std::array<std::uint64_t, 32> x{};
+  std::array<std::uint64_t, 32> f{};
+  std::uint64_t pc = 0;
+  unsigned privilege = 3;
+  cpu::CsrState csr;  // includes the minstret/mcycle offsets from the host count
+  bool reservation_valid = false;
+  std::uint64_t reservation_addr = 0;
+  bool wfi = false;
+  Instret instret = 0;  // the host-visible count: the machine's clock
+};
 
 class Hart {
  public:
@@ -61,6 +77,12 @@ class Hart {
   // Drops decoded blocks and TLB entries; never guest-visible.
   void flush_caches();
   void hash_state(StateHasher& h) const;
+
+  HartState save_state() const;
+  // Replaces the whole architectural state (after checking it is one the hart
+  // can be in; ftvm::Error otherwise, with nothing changed) and drops every
+  // decoded block and TLB entry, since RAM may have changed under them.
+  void restore_state(const HartState& s);
 
   class Engine;
 

@@ -7,6 +7,7 @@
 #include <cstdint>
 
 #include "machine/core/device.h"
+#include "machine/devices/snapshot_codec.h"
 #include "machine/core/virtual_clock.h"
 #include "machine/devices/hart_port.h"
 
@@ -24,6 +25,9 @@ class Clint : public Device {
   std::uint64_t mmio_read(std::uint64_t offset, unsigned size) override;
   void mmio_write(std::uint64_t offset, unsigned size, std::uint64_t value) override;
   void hash_state(StateHasher& h) const override;
+  // Snapshot (live clone): everything hash_state() covers (the clock is the machine's).
+  void save_state(SnapshotWriter& w) const;
+  void restore_state(SnapshotReader& r);
 
   // Recomputes MTIP from the clock at the hart's current count.
   void update_timer_line();

@@ -9,6 +9,7 @@
 
 #include "machine/core/io.h"
 #include "machine/core/state_hasher.h"
+#include "machine/devices/snapshot_codec.h"
 #include "machine/devices/virtqueue.h"
 
 namespace ftvm::machine {
@@ -34,6 +35,10 @@ class InFlightRequests {
   // Emits every request's Output again, in tag order.
   void reissue(OutputSink& sink) const;
   void hash(StateHasher& h) const;
+  // Snapshot, tag counter included. restore() checks that tags are below the
+  // counter and queues below `num_queues`.
+  void save(SnapshotWriter& w) const;
+  void restore(SnapshotReader& r, const GuestRam& ram, unsigned num_queues);
 
  private:
   std::uint64_t next_tag_ = 1;

@@ -12,6 +12,7 @@
 #include <cstdint>
 
 #include "machine/core/device.h"
+#include "machine/devices/snapshot_codec.h"
 #include "machine/devices/hart_port.h"
 
 namespace ftvm::machine {
@@ -33,6 +34,9 @@ class Plic : public Device, public IrqSink {
   std::uint64_t mmio_read(std::uint64_t offset, unsigned size) override;
   void mmio_write(std::uint64_t offset, unsigned size, std::uint64_t value) override;
   void hash_state(StateHasher& h) const override;
+  // Snapshot (live clone): everything hash_state() covers.
+  void save_state(SnapshotWriter& w) const;
+  void restore_state(SnapshotReader& r);
 
   // A device's interrupt line; ids outside 1..31 are ignored.
   void set_irq(unsigned source, bool level) override;

@@ -9,6 +9,7 @@
 #include <cstdint>
 
 #include "machine/core/device.h"
+#include "machine/devices/snapshot_codec.h"
 #include "machine/core/io.h"
 #include "machine/devices/hart_port.h"
 
@@ -26,6 +27,9 @@ class TestFinisher : public Device {
   std::uint64_t mmio_read(std::uint64_t, unsigned) override { return 0; }
   void mmio_write(std::uint64_t offset, unsigned size, std::uint64_t value) override;
   void hash_state(StateHasher& h) const override;
+  // Snapshot (live clone): everything hash_state() covers.
+  void save_state(SnapshotWriter& w) const;
+  void restore_state(SnapshotReader& r);
 
   State state() const { return state_; }
   int exit_code() const { return exit_code_; }

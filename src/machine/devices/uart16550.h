@@ -8,6 +8,7 @@
 #include <deque>
 
 #include "machine/core/device.h"
+#include "machine/devices/snapshot_codec.h"
 #include "machine/core/io.h"
 #include "machine/devices/hart_port.h"
 
@@ -35,6 +36,9 @@ class Uart16550 : public Device {
   // Input{kDeviceData}: bytes typed on the console.
   void apply_input(const Input& in) override;
   void hash_state(StateHasher& h) const override;
+  // Snapshot (live clone): everything hash_state() covers, the rx FIFO included.
+  void save_state(SnapshotWriter& w) const;
+  void restore_state(SnapshotReader& r);
 
   std::size_t rx_queued() const { return rx_.size(); }
 

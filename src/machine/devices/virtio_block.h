@@ -44,6 +44,8 @@ class VirtioBlock : public VirtioMmio {
   std::vector<std::uint8_t> config_space() const override;
   void queue_notified(unsigned q) override;
   void device_reset() override { requests_.clear(); }
+  void save_device(SnapshotWriter& w) const override;
+  void restore_device(SnapshotReader& r) override;
   void hash_device(StateHasher& h) const override;
 
  private:

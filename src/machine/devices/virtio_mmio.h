@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "machine/core/device.h"
+#include "machine/devices/snapshot_codec.h"
 #include "machine/core/guest_ram.h"
 #include "machine/core/io.h"
 #include "machine/devices/hart_port.h"
@@ -51,6 +52,10 @@ class VirtioMmio : public Device {
   std::uint64_t mmio_read(std::uint64_t offset, unsigned size) override;
   void mmio_write(std::uint64_t offset, unsigned size, std::uint64_t value) override;
   void hash_state(StateHasher& h) const override;
+  // Snapshot (live clone): transport registers and queues, then the
+  // device-specific part (in-flight requests, rx backlog).
+  void save_state(SnapshotWriter& w) const;
+  void restore_state(SnapshotReader& r);
 
   // Emits again the Output of every request still waiting for the host, in
   // tag order (a new primary re-issues what the old one may have lost).
@@ -71,7 +76,10 @@ class VirtioMmio : public Device {
   // The driver reset the device: drop device-specific request state.
   virtual void device_reset() = 0;
   virtual void hash_device(StateHasher& h) const = 0;
+  virtual void save_device(SnapshotWriter& w) const = 0;
+  virtual void restore_device(SnapshotReader& r) = 0;
 
+  unsigned num_queues() const { return num_queues_; }
   GuestRam& ram() { return ram_; }
   const GuestRam& ram() const { return ram_; }
   OutputSink& output() { return out_; }

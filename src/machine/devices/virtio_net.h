@@ -35,6 +35,8 @@ class VirtioNet : public VirtioMmio {
   std::vector<std::uint8_t> config_space() const override;
   void queue_notified(unsigned q) override;
   void device_reset() override { rx_fifo_.clear(); }
+  void save_device(SnapshotWriter& w) const override;
+  void restore_device(SnapshotReader& r) override;
   void hash_device(StateHasher& h) const override;
 
  private:

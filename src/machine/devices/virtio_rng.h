@@ -29,6 +29,8 @@ class VirtioRng : public VirtioMmio {
   std::vector<std::uint8_t> config_space() const override { return {}; }
   void queue_notified(unsigned q) override;
   void device_reset() override { requests_.clear(); }
+  void save_device(SnapshotWriter& w) const override;
+  void restore_device(SnapshotReader& r) override;
   void hash_device(StateHasher& h) const override { requests_.hash(h); }
 
  private:

@@ -8,6 +8,7 @@
 
 #include "machine/core/guest_ram.h"
 #include "machine/core/state_hasher.h"
+#include "machine/devices/snapshot_codec.h"
 
 namespace ftvm::machine {
 
@@ -37,6 +38,9 @@ struct VirtqChain {
   // false when that range is not wholly writable and in RAM.
   bool scatter(GuestRam& ram, std::uint64_t offset, const void* src, std::uint64_t len) const;
   void hash(StateHasher& h) const;
+  // Snapshot: in_ram is recomputed from `ram` on restore, never trusted.
+  void save(SnapshotWriter& w) const;
+  void restore(SnapshotReader& r, const GuestRam& ram);
 };
 
 class Virtqueue {
@@ -67,6 +71,8 @@ class Virtqueue {
 
   void reset();
   void hash(StateHasher& h) const;
+  void save(SnapshotWriter& w) const;
+  void restore(SnapshotReader& r);
 
  private:
   bool rings_valid(const GuestRam& ram) const;

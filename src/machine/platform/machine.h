@@ -11,6 +11,7 @@
 //   }
 #include <cstdint>
 #include <memory>
+#include <span>
 #include <vector>
 
 #include "machine/core/instret.h"
@@ -54,6 +55,31 @@ class Machine {
   std::uint64_t next_timer_deadline() const;
   int exit_code() const;  // after kPowerOff: 0 clean, else the guest's code
   const MachineConfig& config() const;
+
+  // ---- Snapshots and live clone (snapshot.cpp) ----
+  // Everything but RAM as one versioned, checksummed blob: hart, clock and
+  // every device, in-flight requests included. Pending Outputs are not state
+  // the guest can see: drain take_outputs() first, or the machines' hashes differ.
+  std::vector<std::uint8_t> save_state() const;
+  // Loads a blob from save_state() of a machine built from the same config
+  // (RAM size, clock and devices; the images need not be present). A blob
+  // of another config or version, or a corrupt or truncated one, is an
+  // ftvm::Error and changes nothing. RAM travels separately (write_page).
+  // Outputs still pending here from before the restore are discarded.
+  void restore_state(std::span<const std::uint8_t> blob);
+  // Dirty-page tracking for iterative pre-copy: every RAM page written from
+  // now on (CPU stores on any path, page-table A/D updates, device DMA) is
+  // recorded. take_dirty_pages() returns the page indices in ascending order
+  // and clears the set; call it between run slices.
+  void start_dirty_tracking();
+  std::vector<std::uint64_t> take_dirty_pages();
+  void stop_dirty_tracking();
+  bool dirty_tracking() const;
+  // RAM as pages: index 0 is the page at RAM base. `out` / `bytes` must be
+  // exactly one page (kPageSize); a bad index or size is an ftvm::Error.
+  std::uint64_t page_count() const;
+  void read_page(std::uint64_t index, std::span<std::uint8_t> out) const;
+  void write_page(std::uint64_t index, std::span<const std::uint8_t> bytes);
 
   // Access for the host layers (debug, live clone, tests).
   class Impl;
