@@ -21,6 +21,7 @@ struct SwitchFlags {
   std::string socket;
   std::vector<std::string> forwards;
   bool no_gateway = false;
+  bool trace_frames = false;
 };
 
 int run_switch(const SwitchFlags& flags) {
@@ -28,6 +29,7 @@ int run_switch(const SwitchFlags& flags) {
   net::SwitchOptions options;
   options.socket_path = flags.socket;
   options.gateway = !flags.no_gateway;
+  options.trace_frames = flags.trace_frames;
   for (const auto& f : flags.forwards) options.gateway_config.forwards.push_back(net::PortForward::parse(f));
   net::SwitchServer server(options);
   spdlog::info("switch listening on {}{}", flags.socket, options.gateway ? " (gateway 10.0.2.2)" : "");
@@ -47,6 +49,7 @@ void add_switch_command(CLI::App& app) {
   cmd->add_option("--socket", f->socket, "Unix socket path VMs connect to")->required();
   cmd->add_option("--forward", f->forwards, "Host port forward, e.g. tcp:127.0.0.1:6379-10.0.2.15:6379 (repeatable)");
   cmd->add_flag("--no-gateway", f->no_gateway, "A plain switch without the slirp gateway port");
+  cmd->add_flag("--trace-frames", f->trace_frames, "Log every frame the switch forwards (debugging)");
   cmd->callback([f] {
     if (!f->no_gateway || f->forwards.empty()) throw CLI::RuntimeError(run_switch(*f));
     throw CLI::ValidationError("--forward", "port forwards need the gateway (drop --no-gateway)");

@@ -8,6 +8,7 @@
 #include "host/monotonic_clock.h"
 #include "host/raw_terminal.h"
 #include "host/recording_input_port.h"
+#include "machine/core/error.h"
 #include "machine/platform/machine.h"
 #include "net/open_net.h"
 #include "replay/log_writer.h"
@@ -19,7 +20,7 @@ namespace ftvm::host {
 LiveVm::LiveVm(const VmConfig& config, RecordOptions record) : record_(std::move(record)) {
   std::vector<OpenedDisk> opened;
   for (const auto& d : config.disks) {
-    disks_.push_back(disk::open_disk(d.source, d.read_only));
+    disks_.push_back(std::make_unique<DrainingDisk>(disk::open_disk(d.source, d.read_only)));
     opened.push_back({disks_.back()->capacity(), disks_.back()->read_only()});
   }
   for (const auto& n : config.nets) nics_.push_back(net::open_net(n.kind, n.where));
@@ -29,6 +30,30 @@ LiveVm::LiveVm(const VmConfig& config, RecordOptions record) : record_(std::move
 LiveVm::~LiveVm() = default;
 
 RunResult LiveVm::run() {
+  for (;;) {
+    RunResult result = run_once();
+    if (result.end != RunEnd::kReset) return result;
+    if (!record_.path.empty()) {
+      spdlog::warn("guest reset while recording: the recording ends with this boot");
+      return result;
+    }
+    rebuild_machine();
+  }
+}
+
+void LiveVm::rebuild_machine() {
+  ++reboots_;
+  spdlog::info("guest reset: rebooting (reboot {}) on the same disks and network", reboots_);
+  for (auto& d : disks_)
+    if (!d->drain(std::chrono::seconds(30)))
+      throw Error("reboot: " + d->describe() + " still has " + std::to_string(d->outstanding()) +
+                  " requests out after 30 s");
+  machine::MachineConfig config = machine_->config();
+  machine_.reset();  // free the old RAM before allocating the new
+  machine_ = std::make_unique<machine::Machine>(config);
+}
+
+RunResult LiveVm::run_once() {
   MachineAdapter machine(*machine_);
   MachineInputPort machine_inputs(machine);
   // Recording wraps the one input door; the log header names the machine

@@ -9,6 +9,7 @@
 #include "disk/disk_backend.h"
 #include "host/backend_sources.h"
 #include "host/console_input.h"
+#include "host/draining_disk.h"
 #include "host/entropy_source.h"
 #include "host/host_output_dispatcher.h"
 #include "host/live_runner.h"
@@ -37,15 +38,25 @@ class LiveVm {
   LiveVm(const LiveVm&) = delete;
   LiveVm& operator=(const LiveVm&) = delete;
 
-  // Runs attached to stdin/stdout until power-off, reset or a stop signal.
+  // Runs attached to stdin/stdout until power-off or a stop signal. A guest
+  // reset (`reboot`) rebuilds the machine from the same configuration on the
+  // same disks and NICs and boots it again -- except when recording, where
+  // the log covers one boot and a reset ends the run (RunEnd::kReset).
   RunResult run();
+  std::uint64_t reboots() const { return reboots_; }
 
  private:
+  // One boot, from the current machine to power-off, reset or stop.
+  RunResult run_once();
+  // Lets the old machine's disk requests finish, then builds a fresh one.
+  void rebuild_machine();
+
   StopSignals signals_;  // first: blocks the signals before any thread starts
-  std::vector<std::unique_ptr<disk::DiskBackend>> disks_;
+  std::vector<std::unique_ptr<DrainingDisk>> disks_;
   std::vector<std::unique_ptr<net::NetBackend>> nics_;
   std::unique_ptr<machine::Machine> machine_;
   RecordOptions record_;
+  std::uint64_t reboots_ = 0;
 };
 
 }  // namespace ftvm::host

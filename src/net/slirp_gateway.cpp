@@ -3,10 +3,13 @@
 #include <arpa/inet.h>
 #include <slirp/libslirp.h>
 #include <spdlog/spdlog.h>
+#include <sys/socket.h>
 
 #include <algorithm>
 #include <chrono>
+#include <cerrno>
 #include <climits>
+#include <cstring>
 
 #include "machine/core/error.h"
 
@@ -89,6 +92,27 @@ SlirpGateway::SlirpGateway(const GatewayConfig& config, FrameOut to_network) : t
       throw Error("cannot forward " + f.to_string() + ": host port " + std::to_string(f.host_port) +
                   " is in use or not bindable");
     }
+  }
+  widen_listen_backlogs();
+}
+
+// libslirp listens on forwarded host ports with a backlog of 1. A client that
+// opens many connections at once (redis-benchmark's 50) overflows the host
+// kernel's accept queue; each overflowing handshake then completes only when
+// TCP retransmits, with exponential backoff -- seconds to minutes later, or
+// never ("connection reset"). Linux lets listen() be called again on a
+// listening socket to change its backlog, so every listening socket slirp
+// has at this point (the forwards, nothing else exists yet) gets a full one.
+void SlirpGateway::widen_listen_backlogs() {
+  std::vector<pollfd> fds;
+  int unused_timeout = -1;
+  add_pollfds(fds, unused_timeout);
+  for (const pollfd& p : fds) {
+    int listening = 0;
+    socklen_t len = sizeof listening;
+    if (::getsockopt(p.fd, SOL_SOCKET, SO_ACCEPTCONN, &listening, &len) != 0 || !listening) continue;
+    if (::listen(p.fd, SOMAXCONN) != 0)
+      spdlog::warn("slirp: cannot widen the accept queue of a forwarded port: {}", std::strerror(errno));
   }
 }
 

@@ -53,6 +53,7 @@ class SlirpGateway {
 
  private:
   struct Timer;
+  void widen_listen_backlogs();
   static ssize_t send_packet_cb(const void* buf, size_t len, void* opaque);
   static void guest_error_cb(const char* msg, void* opaque);
   static std::int64_t clock_get_ns_cb(void* opaque);

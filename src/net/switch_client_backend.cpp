@@ -27,7 +27,11 @@ void SwitchClientBackend::send(FrameView frame) {
   if (!link_up_.load() || !is_ethernet_frame(frame)) return;
   {
     std::lock_guard lock(out_mutex_);
-    if (outgoing_bytes_ + frame.size() > kMaxPendingBytes) return;
+    if (outgoing_bytes_ + frame.size() > kMaxPendingBytes) {
+      ++dropped_;
+      spdlog::debug("net: {} frames waiting for the switch; frame dropped", outgoing_.size());
+      return;
+    }
     outgoing_.emplace_back(frame.begin(), frame.end());
     outgoing_bytes_ += frame.size();
   }

@@ -4,6 +4,7 @@
 // queues received ones. If the switch goes away, one line is logged and the
 // link is down from then on (frames dropped), like an unplugged cable.
 #include <atomic>
+#include <cstdint>
 #include <mutex>
 #include <string>
 #include <thread>
@@ -29,6 +30,8 @@ class SwitchClientBackend final : public NetBackend {
   int wake_fd() const override { return received_.wake_fd(); }
 
   bool link_up() const { return link_up_.load(); }
+  // Frames send() dropped because the I/O thread was too far behind.
+  std::uint64_t dropped() const { return dropped_.load(); }
 
  private:
   void io_loop();
@@ -43,6 +46,7 @@ class SwitchClientBackend final : public NetBackend {
   disk::EventFd io_wake_;  // new outgoing frames, or stop
   std::atomic<bool> stopping_{false};
   std::atomic<bool> link_up_{true};
+  std::atomic<std::uint64_t> dropped_{0};
   std::thread io_thread_;  // last
 };
 

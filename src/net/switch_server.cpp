@@ -1,6 +1,7 @@
 #include "net/switch_server.h"
 
 #include <poll.h>
+#include <fmt/format.h>
 #include <spdlog/spdlog.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -9,10 +10,14 @@
 #include <cstring>
 #include <vector>
 
+#include "net/frame_summary.h"
+
 namespace ftvm::net {
 
 SwitchServer::SwitchServer(const SwitchOptions& options)
-    : socket_path_(options.socket_path), listener_(listen_unix(options.socket_path)) {
+    : socket_path_(options.socket_path),
+      listener_(listen_unix(options.socket_path)),
+      trace_frames_(options.trace_frames) {
   if (options.gateway) {
     gateway_ = std::make_unique<SlirpGateway>(options.gateway_config,
                                               [this](FrameView f) { forward(kGatewayPort, f); });
@@ -21,6 +26,8 @@ SwitchServer::SwitchServer(const SwitchOptions& options)
 }
 
 SwitchServer::~SwitchServer() {
+  spdlog::info("switch: {} frames in, {} out, {} dropped on full ports, {} unrouted", counters_.frames_in,
+               counters_.frames_out, counters_.dropped_full, counters_.dropped_unrouted);
   gateway_.reset();
   ::unlink(socket_path_.c_str());
 }
@@ -89,14 +96,30 @@ void SwitchServer::disconnect(PortId port) {
 }
 
 void SwitchServer::forward(PortId from, FrameView frame) {
-  for (PortId to : switch_.route(from, frame)) {
+  ++counters_.frames_in;
+  std::vector<PortId> targets = switch_.route(from, frame);
+  if (trace_frames_) trace(from, targets, frame);
+  if (targets.empty()) ++counters_.dropped_unrouted;
+  for (PortId to : targets) {
     if (to == kGatewayPort) {
       if (gateway_) gateway_->input(frame);
+      ++counters_.frames_out;
       continue;
     }
     auto it = clients_.find(to);
-    if (it != clients_.end()) it->second->link.queue(frame);
+    if (it == clients_.end()) continue;
+    if (it->second->link.queue(frame)) {
+      ++counters_.frames_out;
+    } else {
+      ++counters_.dropped_full;
+      spdlog::debug("switch: port {} send buffer full; frame dropped", to);
+    }
   }
+}
+
+void SwitchServer::trace(PortId from, const std::vector<PortId>& to, FrameView frame) const {
+  spdlog::info("frame {} -> {}: {}", from, to.empty() ? std::string("none") : fmt::format("{}", fmt::join(to, ",")),
+               summarize_frame(frame));
 }
 
 void SwitchServer::flush_clients() {

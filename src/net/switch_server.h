@@ -2,10 +2,12 @@
 // `ftvm switch`: a learning Ethernet switch whose ports are Unix stream
 // connections (one per VM NIC, frames length-prefixed, see frame_stream.h)
 // plus, optionally, the slirp gateway on port 0. One thread, one poll loop.
+#include <cstdint>
 #include <map>
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "net/frame_stream.h"
 #include "net/learning_switch.h"
@@ -18,6 +20,18 @@ struct SwitchOptions {
   std::string socket_path;
   bool gateway = true;
   GatewayConfig gateway_config;
+  // Log every frame forwarded (tcpdump-like, see frame_summary.h): for
+  // chasing stalls, far too verbose for normal use.
+  bool trace_frames = false;
+};
+
+// What the switch has moved and lost since it started. A frame flooded to
+// three ports counts three times in frames_out.
+struct SwitchCounters {
+  std::uint64_t frames_in = 0;       // from VM ports and the gateway
+  std::uint64_t frames_out = 0;      // queued to VM ports or handed to the gateway
+  std::uint64_t dropped_full = 0;    // a VM port's send buffer was full
+  std::uint64_t dropped_unrouted = 0;  // runt frames, or nowhere to go
 };
 
 class SwitchServer {
@@ -36,6 +50,7 @@ class SwitchServer {
   // Read-only views, for tests and status lines.
   const LearningSwitch& table() const { return switch_; }
   std::size_t connected_ports() const { return clients_.size(); }
+  const SwitchCounters& counters() const { return counters_; }
 
  private:
   struct Client {
@@ -49,6 +64,7 @@ class SwitchServer {
   void disconnect(PortId port);
   void forward(PortId from, FrameView frame);
   void flush_clients();
+  void trace(PortId from, const std::vector<PortId>& to, FrameView frame) const;
 
   std::string socket_path_;
   UniqueFd listener_;
@@ -56,6 +72,8 @@ class SwitchServer {
   std::map<PortId, std::unique_ptr<Client>> clients_;
   PortId next_port_ = 1;
   std::unique_ptr<SlirpGateway> gateway_;
+  bool trace_frames_ = false;
+  SwitchCounters counters_;
 };
 
 }  // namespace ftvm::net

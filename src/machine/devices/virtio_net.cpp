@@ -45,7 +45,10 @@ void VirtioNet::apply_input(const Input& in) {
   if (in.kind != InputKind::kDeviceData)
     throw Error("virtio-net in slot " + std::to_string(slot()) + " takes only device-data inputs");
   if (in.bytes.empty() || in.bytes.size() > kMaxFrameBytes) return;
-  if (rx_fifo_.size() >= kRxFifoFrames) return;  // like a full NIC ring: drop the newest
+  if (rx_fifo_.size() >= kRxFifoFrames) {  // like a full NIC ring: drop the newest
+    ++rx_dropped_full_;
+    return;
+  }
   rx_fifo_.push_back(in.bytes);
   deliver_received();
 }
@@ -62,6 +65,7 @@ void VirtioNet::deliver_received() {
       // Too big for the buffers this driver posts: drop it, keep the buffer.
       return_chain(kRxQueue);
       rx_fifo_.pop_front();
+      ++rx_dropped_too_big_;
       continue;
     }
     std::uint8_t header[kHeaderBytes] = {};

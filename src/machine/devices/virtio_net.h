@@ -28,6 +28,11 @@ class VirtioNet : public VirtioMmio {
   // Input{kDeviceData, bytes = Ethernet frame}.
   void apply_input(const Input& in) override;
   std::size_t rx_backlog() const { return rx_fifo_.size(); }
+  // Frames lost on the way in, for the host's diagnostics (not guest state:
+  // neither hashed nor snapshotted). Full: the FIFO was full; too big: no
+  // posted buffer could hold the frame.
+  std::uint64_t rx_dropped_full() const { return rx_dropped_full_; }
+  std::uint64_t rx_dropped_too_big() const { return rx_dropped_too_big_; }
 
  protected:
   std::uint32_t device_id() const override { return 1; }
@@ -45,6 +50,8 @@ class VirtioNet : public VirtioMmio {
 
   std::uint8_t mac_[6];
   std::deque<std::vector<std::uint8_t>> rx_fifo_;
+  std::uint64_t rx_dropped_full_ = 0;
+  std::uint64_t rx_dropped_too_big_ = 0;
 };
 
 }  // namespace ftvm::machine

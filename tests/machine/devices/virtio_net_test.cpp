@@ -103,6 +103,7 @@ TEST_F(VirtioNetTest, FramesWaitInFifoUntilBuffersArePosted) {
 TEST_F(VirtioNetTest, FifoIsBoundedAndDropsTheNewest) {
   for (std::size_t i = 0; i < VirtioNet::kRxFifoFrames + 10; ++i) receive(frame(60, static_cast<std::uint8_t>(i)));
   EXPECT_EQ(net.rx_backlog(), VirtioNet::kRxFifoFrames);
+  EXPECT_EQ(net.rx_dropped_full(), 10u);
   post_rx(0);
   drv.notify(VirtioNet::kRxQueue);
   EXPECT_EQ(rx_payload(0, 60), frame(60, 0));
@@ -113,6 +114,7 @@ TEST_F(VirtioNetTest, FrameTooBigForBufferIsDroppedBufferKept) {
   drv.notify(VirtioNet::kRxQueue);
   receive(frame(200, 3));
   EXPECT_EQ(net.rx_backlog(), 0u);
+  EXPECT_EQ(net.rx_dropped_too_big(), 1u);
   EXPECT_EQ(drv.used_idx(VirtioNet::kRxQueue), 0u);
   receive(frame(40, 4));  // fits in 64 - 12
   EXPECT_EQ(drv.used_idx(VirtioNet::kRxQueue), 1u);

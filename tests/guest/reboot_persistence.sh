@@ -1,0 +1,73 @@
+#!/usr/bin/env bash
+# A guest `reboot` is a reboot, not the end of `ftvm run`: the host rebuilds
+# the machine on the same disk and NIC and boots again. Checks: SET a key
+# (redis appends with fsync to /data, so an acknowledged write is on disk),
+# `reboot` on the console, a second readiness line from the same ftvm
+# process, the key is still there, and `poweroff` ends ftvm run with 0.
+# Usage: reboot_persistence.sh FTVM GUEST_DIR   (exit 77: no guest image)
+set -euo pipefail
+ftvm=$1
+guest=$2
+limit=${FTVM_BOOT_TIMEOUT:-300}
+for f in "$guest/Image" "$guest/initramfs.cpio.gz" "$guest/disk.img"; do
+  [[ -f $f ]] || { echo "SKIP: $f missing (make guest)" >&2; exit 77; }
+done
+
+tmp=$(mktemp -d)
+pids=()
+cleanup() {
+  for p in "${pids[@]}"; do kill -9 "$p" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+  rm -rf "$tmp"
+}
+trap cleanup EXIT
+fail() { echo "FAIL: $*" >&2; echo "--- console tail:" >&2; tail -c 2000 "$tmp/console.log" >&2 || true; exit 1; }
+
+port=$(( 20000 + ($$ % 20000) ))
+while (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; do port=$((port + 1)); done
+
+cp "$guest/disk.img" "$tmp/disk.img"
+"$ftvm" switch --socket "$tmp/switch.sock" --forward "tcp:127.0.0.1:$port-10.0.2.15:6379" >"$tmp/switch.log" 2>&1 &
+pids+=($!)
+for _ in $(seq 1 100); do [[ -S $tmp/switch.sock ]] && break; sleep 0.1; done
+[[ -S $tmp/switch.sock ]] || fail "the switch did not start"
+
+mkfifo "$tmp/console.in"
+"$ftvm" run --kernel "$guest/Image" --initrd "$guest/initramfs.cpio.gz" \
+  --append "console=ttyS0 quiet" --mem 512M --rng \
+  --disk "$tmp/disk.img" --net "switch:$tmp/switch.sock" \
+  <"$tmp/console.in" >"$tmp/console.log" 2>&1 &
+vm_pid=$!
+pids+=("$vm_pid")
+exec {console}>"$tmp/console.in"
+
+wait_ready() {  # $1: how many readiness lines the console must show
+  local start=$SECONDS
+  until (( $(grep -c "FTVM-READY redis 6379" "$tmp/console.log" || true) >= $1 )); do
+    kill -0 "$vm_pid" 2>/dev/null || fail "ftvm run exited while waiting for readiness line $1"
+    (( SECONDS - start < limit )) || fail "no readiness line $1 within ${limit}s"
+    sleep 0.2
+  done
+  echo "readiness line $1 after $((SECONDS - start)) s"
+}
+
+rc() { timeout 20 redis-cli -p "$port" "$@"; }
+
+wait_ready 1
+[[ $(rc set reboot-key survives) == OK ]] || fail "SET failed"
+echo reboot >&"$console"
+wait_ready 2
+[[ $(rc get reboot-key) == survives ]] || fail "the key did not survive the reboot"
+
+echo poweroff >&"$console"
+start=$SECONDS
+while kill -0 "$vm_pid" 2>/dev/null; do
+  (( SECONDS - start < 120 )) || fail "guest did not power off"
+  sleep 0.2
+done
+status=0
+wait "$vm_pid" || status=$?
+exec {console}>&-
+[[ $status -eq 0 ]] || fail "ftvm run exited with $status after poweroff"
+grep -q "rebooting" "$tmp/console.log" || fail "ftvm did not log the reboot"
+echo "PASS"
