@@ -20,7 +20,11 @@ build: configure
 guest: build
 	bash guest/build-image.sh $(BUILD)/guest
 
-test: build guest
+# The guest image comes from a Debian package mirror. If it cannot be built
+# (mirror down or mid-sync and nothing cached), every other test still runs
+# and the guest tests report themselves skipped, loudly.
+test: build
+	@$(MAKE) --no-print-directory guest || echo "WARNING: the guest image could not be built; guest tests will be SKIPPED" >&2
 	bash scripts/run-tests.sh $(BUILD)
 
 run: build

@@ -40,6 +40,10 @@ APT::Architecture "$PRIVATE_APT_ARCH";
 APT::Architectures { "$PRIVATE_APT_ARCH"; };
 APT::Get::AllowUnauthenticated "false";
 Acquire::Check-Valid-Until "false";
+// Fetch indexes by their hash (immutable paths): a mirror caught in the middle
+// of a sync then still serves a consistent set.
+Acquire::By-Hash "force";
+Acquire::Retries "3";
 Acquire::Languages "none";
 Acquire::IndexTargets::deb::Contents-deb::DefaultEnabled "false";
 Dir::Etc "$dir/etc";
@@ -79,7 +83,38 @@ private_apt_update() {
     return 0  # indexes already present: a rebuild downloads nothing
   fi
   echo "private-apt: fetching $PRIVATE_APT_SUITE/$PRIVATE_APT_ARCH package indexes" >&2
-  private_apt -q update >&2
+  # apt-get update exits 0 even when an index failed, so check for the
+  # Packages index itself; a mirror in mid-sync gets a few more chances.
+  local attempt
+  for attempt in 1 2 3; do
+    private_apt -q update >&2 || true
+    if compgen -G "$PRIVATE_APT_DIR/state/lists/*_Packages*" >/dev/null; then
+      private_apt_cache_store
+      return 0
+    fi
+    echo "private-apt: package index not fetched (attempt $attempt); retrying in $((attempt * 10)) s" >&2
+    sleep $((attempt * 10))
+  done
+  # A mirror caught mid-sync can serve an index that does not match its
+  # Release file for hours; indexes verified by an earlier build on this host
+  # (signatures and hashes were checked then) keep the build going.
+  if compgen -G "$PRIVATE_APT_SHARED/lists/*_Packages*" >/dev/null; then
+    echo "private-apt: using the package indexes verified by an earlier build ($PRIVATE_APT_SHARED)" >&2
+    cp -a "$PRIVATE_APT_SHARED/lists/." "$PRIVATE_APT_DIR/state/lists/"
+    return 0
+  fi
+  echo "private-apt: could not fetch the $PRIVATE_APT_SUITE/$PRIVATE_APT_ARCH package index from the mirror" >&2
+  return 1
+}
+
+# A host-wide cache shared by every build folder (FTVM_GUEST_CACHE, default
+# /var/cache/ftvm-guest): verified indexes and .debs, so a new build folder
+# downloads nothing the host already has.
+PRIVATE_APT_SHARED=${FTVM_GUEST_CACHE:-/var/cache/ftvm-guest}
+private_apt_cache_store() {
+  mkdir -p "$PRIVATE_APT_SHARED/lists" "$PRIVATE_APT_SHARED/debs" 2>/dev/null || return 0
+  cp -a "$PRIVATE_APT_DIR/state/lists/." "$PRIVATE_APT_SHARED/lists/" 2>/dev/null || true
+  rm -rf "$PRIVATE_APT_SHARED/lists/partial" "$PRIVATE_APT_SHARED/lists/lock"
 }
 
 private_apt_depends() { private_apt_cache depends "$@"; }
@@ -111,6 +146,10 @@ private_apt_fetch() {
       return 1
     }
     read -r name sum <<<"$candidate"
+    if ! private_apt_verified "$PRIVATE_APT_DIR/debs/$name" "$sum" &&
+       private_apt_verified "$PRIVATE_APT_SHARED/debs/$name" "$sum"; then
+      cp "$PRIVATE_APT_SHARED/debs/$name" "$PRIVATE_APT_DIR/debs/$name"
+    fi
     if ! private_apt_verified "$PRIVATE_APT_DIR/debs/$name" "$sum"; then
       echo "private-apt: downloading $pkg" >&2
       (cd "$PRIVATE_APT_DIR/debs" && private_apt -q download "$pkg" >&2) || {
@@ -121,6 +160,7 @@ private_apt_fetch() {
         echo "private-apt: $pkg downloaded but $name is missing or corrupt" >&2
         return 1
       }
+      mkdir -p "$PRIVATE_APT_SHARED/debs" 2>/dev/null && cp "$PRIVATE_APT_DIR/debs/$name" "$PRIVATE_APT_SHARED/debs/" 2>/dev/null || true
     fi
     printf '%s\n' "$PRIVATE_APT_DIR/debs/$name"
   done

@@ -3,6 +3,9 @@
 # naming the problem and exit with status 2 -- never crash, never hang.
 # Usage: ftvm_bad_input.sh FTVM GUEST_DIR
 set -euo pipefail
+for f in "$2/Image" "$2/initramfs.cpio.gz" "$2/disk.img"; do
+  [[ -f $f ]] || { echo "SKIP: $f missing (make guest could not build the image)" >&2; exit 77; }
+done
 ftvm=$1
 guest=$2
 tmp=$(mktemp -d)

@@ -6,6 +6,9 @@
 # on the NBD disk afterwards (a second boot reads it back).
 # Usage: ftvm_boot.sh FTVM GUEST_DIR
 set -euo pipefail
+for f in "$2/Image" "$2/initramfs.cpio.gz" "$2/disk.img"; do
+  [[ -f $f ]] || { echo "SKIP: $f missing (make guest could not build the image)" >&2; exit 77; }
+done
 ftvm=$1
 guest=$2
 limit=${FTVM_BOOT_TIMEOUT:-300}

@@ -6,6 +6,9 @@
 # machine configuration) and requires a clear error naming the problem.
 # Usage: ftvm_record_replay.sh FTVM GUEST_DIR
 set -euo pipefail
+for f in "$2/Image" "$2/initramfs.cpio.gz" "$2/disk.img"; do
+  [[ -f $f ]] || { echo "SKIP: $f missing (make guest could not build the image)" >&2; exit 77; }
+done
 ftvm=$1
 guest=$2
 limit=${FTVM_BOOT_TIMEOUT:-300}

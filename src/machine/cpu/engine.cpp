@@ -162,8 +162,7 @@ const Op* Hart::Engine::lookup_fetch() {
   if (decode_cache.live_pages() >= kMaxDecodedPages) drop_decoded_code();
   DecodedPage* page = decode_cache.get((pa - ram.base()) >> kPageShift);
   tlb.holds_superpage |= superpage;
-  e.tag = pc >> 12;
-  e.page = page;
+  tlb.fill_fetch(e, pc >> 12, page);
   cur_page = page;
   return &page->ops[(pc & 0xfff) >> 1];
 }

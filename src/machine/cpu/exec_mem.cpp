@@ -12,30 +12,45 @@ namespace {
 using u64 = std::uint64_t;
 using i64 = std::int64_t;
 
+template <typename T>
+using Extended = std::conditional_t<std::is_signed_v<T>, i64, u64>;
+
+// The slow halves live out of line so that the TLB-hit path compiles to a
+// leaf function with no register saves (the miss path is a tail call).
+template <typename T>
+[[gnu::noinline]] const Op* load_miss(Engine& e, const Op* op, u64 va) {
+  u64 raw = 0;
+  if (!e.load_slow(va, sizeof(T), raw)) return nullptr;
+  e.x[op->rd] = static_cast<u64>(static_cast<Extended<T>>(static_cast<T>(raw)));
+  e.next(op);
+  return nullptr;
+}
+
+template <typename T>
+[[gnu::noinline]] const Op* store_miss(Engine& e, const Op* op, u64 va, T v) {
+  if (!e.store_slow(va, sizeof(T), v)) return nullptr;
+  e.next(op);
+  return nullptr;
+}
+
 // T: the memory type; its signedness picks sign or zero extension.
 template <typename T>
 const Op* load(Engine& e, const Op* op) {
   u64 va = e.x[op->rs1] + static_cast<u64>(static_cast<i64>(op->imm));
   T v;
-  if (e.load_fast(va, v)) {
-    e.x[op->rd] = static_cast<u64>(static_cast<std::conditional_t<std::is_signed_v<T>, i64, u64>>(v));
+  if (e.load_fast(va, v)) [[likely]] {
+    e.x[op->rd] = static_cast<u64>(static_cast<Extended<T>>(v));
     return e.next(op);
   }
-  u64 raw = 0;
-  if (!e.load_slow(va, sizeof(T), raw)) return nullptr;
-  e.x[op->rd] = static_cast<u64>(static_cast<std::conditional_t<std::is_signed_v<T>, i64, u64>>(static_cast<T>(raw)));
-  e.next(op);
-  return nullptr;
+  return load_miss<T>(e, op, va);
 }
 
 template <typename T>
 const Op* store(Engine& e, const Op* op) {
   u64 va = e.x[op->rs1] + static_cast<u64>(static_cast<i64>(op->imm));
   auto v = static_cast<T>(e.x[op->rs2]);
-  if (e.store_fast(va, v)) return e.next(op);
-  if (!e.store_slow(va, sizeof(T), v)) return nullptr;
-  e.next(op);
-  return nullptr;
+  if (e.store_fast(va, v)) [[likely]] return e.next(op);
+  return store_miss<T>(e, op, va, v);
 }
 
 }  // namespace

@@ -16,9 +16,8 @@ using u64 = std::uint64_t;
 
 std::uint64_t access_fault(Access a) { return a == Access::kLoad ? cause::kLoadAccess : cause::kStoreAccess; }
 
-void fill(TlbEntry& e, GuestRam& ram, u64 va, u64 pa) {
-  e.tag = va >> 12;
-  e.addend = reinterpret_cast<std::uintptr_t>(ram.host_ptr(pa & ~(kPageSize - 1), kPageSize)) - (va & ~(kPageSize - 1));
+std::uintptr_t addend_for(GuestRam& ram, u64 va, u64 pa) {
+  return reinterpret_cast<std::uintptr_t>(ram.host_ptr(pa & ~(kPageSize - 1), kPageSize)) - (va & ~(kPageSize - 1));
 }
 
 }  // namespace
@@ -33,7 +32,7 @@ bool Hart::Engine::load_slow(u64 va, unsigned size, u64& value) {
   if (first == size) {
     if (const std::uint8_t* host = ram.host_ptr(pa, size)) {
       std::memcpy(&value, host, size);
-      fill(load_tlb[tlb_set(va)], ram, va, pa);
+      tlb.fill_load(load_tlb[tlb_set(va)], va >> 12, addend_for(ram, va, pa));
       tlb.holds_superpage |= superpage;
       return true;
     }
@@ -65,7 +64,7 @@ bool Hart::Engine::store_slow(u64 va, unsigned size, u64 value) {
       std::uint64_t page = (pa - ram.base()) >> kPageShift;
       // Code pages and dirty tracking need every store to go through write().
       if (!ram.is_code_page(page) && !ram.dirty_tracking()) {
-        fill(store_tlb[tlb_set(va)], ram, va, pa);
+        tlb.fill_store(store_tlb[tlb_set(va)], va >> 12, addend_for(ram, va, pa));
         tlb.holds_superpage |= superpage;
       }
       return true;
