@@ -10,5 +10,6 @@ void add_switch_command(CLI::App& app);
 void add_tas_command(CLI::App& app);
 void add_proxy_command(CLI::App& app);
 void add_replay_command(CLI::App& app);
+void add_vm_command(CLI::App& app);
 
 }  // namespace ftvm::cli

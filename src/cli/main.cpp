@@ -16,6 +16,7 @@ int main(int argc, char** argv) {
   ftvm::cli::add_tas_command(app);
   ftvm::cli::add_proxy_command(app);
   ftvm::cli::add_replay_command(app);
+  ftvm::cli::add_vm_command(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::RuntimeError& e) {
