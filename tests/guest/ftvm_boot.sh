@@ -6,36 +6,13 @@
 # on the NBD disk afterwards (a second boot reads it back).
 # Usage: ftvm_boot.sh FTVM GUEST_DIR
 set -euo pipefail
-for f in "$2/Image" "$2/initramfs.cpio.gz" "$2/disk.img"; do
-  [[ -f $f ]] || { echo "SKIP: $f missing (make guest could not build the image)" >&2; exit 77; }
-done
-ftvm=$1
-guest=$2
-limit=${FTVM_BOOT_TIMEOUT:-300}
-for f in "$guest/Image" "$guest/initramfs.cpio.gz" "$guest/disk.img"; do
-  [[ -f $f ]] || { echo "FAIL: $f missing (make guest)" >&2; exit 1; }
-done
+source "$(dirname "$0")/ftvm_guest_lib.sh"
+guest_test_setup "$@"
 
-tmp=$(mktemp -d)
-pids=()
-cleanup() {
-  for p in "${pids[@]}"; do kill -9 "$p" 2>/dev/null || true; done
-  wait 2>/dev/null || true
-  rm -rf "$tmp"
-}
-trap cleanup EXIT
-fail() { echo "FAIL: $*" >&2; echo "--- console tail:" >&2; tail -c 2000 "$tmp/console.log" >&2 || true; exit 1; }
-
-# A free loopback port for the redis forward.
-port=$(( 20000 + ($$ % 20000) ))
-while (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; do port=$((port + 1)); done
-
-cp "$guest/disk.img" "$tmp/disk.img"
 nbdkit -f -U "$tmp/nbd.sock" file "$tmp/disk.img" >"$tmp/nbdkit.log" 2>&1 &
 pids+=($!)
-"$ftvm" switch --socket "$tmp/switch.sock" --forward "tcp:127.0.0.1:$port-10.0.2.15:6379" >"$tmp/switch.log" 2>&1 &
-pids+=($!)
-for _ in $(seq 1 100); do [[ -S $tmp/nbd.sock && -S $tmp/switch.sock ]] && break; sleep 0.1; done
+start_switch
+for _ in $(seq 1 100); do [[ -S $tmp/nbd.sock ]] && break; sleep 0.1; done
 
 boot() {  # starts ftvm run with its console on a fifo; sets vm_pid
   rm -f "$tmp/console.in"

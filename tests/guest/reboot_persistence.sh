@@ -6,31 +6,9 @@
 # process, the key is still there, and `poweroff` ends ftvm run with 0.
 # Usage: reboot_persistence.sh FTVM GUEST_DIR   (exit 77: no guest image)
 set -euo pipefail
-ftvm=$1
-guest=$2
-limit=${FTVM_BOOT_TIMEOUT:-300}
-for f in "$guest/Image" "$guest/initramfs.cpio.gz" "$guest/disk.img"; do
-  [[ -f $f ]] || { echo "SKIP: $f missing (make guest)" >&2; exit 77; }
-done
-
-tmp=$(mktemp -d)
-pids=()
-cleanup() {
-  for p in "${pids[@]}"; do kill -9 "$p" 2>/dev/null || true; done
-  wait 2>/dev/null || true
-  rm -rf "$tmp"
-}
-trap cleanup EXIT
-fail() { echo "FAIL: $*" >&2; echo "--- console tail:" >&2; tail -c 2000 "$tmp/console.log" >&2 || true; exit 1; }
-
-port=$(( 20000 + ($$ % 20000) ))
-while (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; do port=$((port + 1)); done
-
-cp "$guest/disk.img" "$tmp/disk.img"
-"$ftvm" switch --socket "$tmp/switch.sock" --forward "tcp:127.0.0.1:$port-10.0.2.15:6379" >"$tmp/switch.log" 2>&1 &
-pids+=($!)
-for _ in $(seq 1 100); do [[ -S $tmp/switch.sock ]] && break; sleep 0.1; done
-[[ -S $tmp/switch.sock ]] || fail "the switch did not start"
+source "$(dirname "$0")/ftvm_guest_lib.sh"
+guest_test_setup "$@"
+start_switch
 
 mkfifo "$tmp/console.in"
 "$ftvm" run --kernel "$guest/Image" --initrd "$guest/initramfs.cpio.gz" \
