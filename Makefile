@@ -4,7 +4,7 @@ BUILD ?= build
 CMAKE_FLAGS ?=
 JOBS ?= $(shell nproc)
 
-.PHONY: all deps configure build test run bench guest clean
+.PHONY: all deps configure build test run bench bench-pair guest clean
 
 all: build
 
@@ -32,6 +32,10 @@ run: build
 
 bench: build
 	bash bench/run.sh $(BUILD)
+
+# redis-benchmark against the guest alone and against a fault-tolerant pair.
+bench-pair: build
+	bash bench/pair.sh $(BUILD)
 
 clean:
 	rm -rf $(BUILD)

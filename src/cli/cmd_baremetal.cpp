@@ -8,9 +8,11 @@
 #include <fstream>
 #include <iterator>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "cli/commands.h"
+#include "cli/vm_flags.h"
 #include "machine/core/error.h"
 #include "machine/platform/machine.h"
 
@@ -30,12 +32,14 @@ struct BareMetalOptions {
   std::uint64_t mem_mib = 128;
   bool print_instret = false;
   std::uint64_t virtio_blk_bytes = 0;  // 0: no block device
+  std::optional<std::string> engine;
 };
 
 int run_bare_metal(const BareMetalOptions& opt) {
   machine::MachineConfig config;
   config.ram_size = opt.mem_mib << 20;
   config.firmware = read_file(opt.program);
+  config.engine = parse_engine(opt.engine);
   if (opt.virtio_blk_bytes) {
     // A block device with no backend: requests that reach the host never
     // complete, which is what a test of the device's own checks wants.
@@ -81,6 +85,7 @@ void add_baremetal_command(CLI::App& app) {
   cmd->add_option("--max-instructions", opt->max_instructions, "Give up after this many instructions")->capture_default_str();
   cmd->add_option("--mem", opt->mem_mib, "RAM in MiB")->capture_default_str();
   cmd->add_option("--virtio-blk", opt->virtio_blk_bytes, "Add a virtio block device of this many bytes (no backend)");
+  cmd->add_option("--engine", opt->engine, "Execution engine: jit (default) or interp (the reference interpreter)");
   cmd->add_flag("--instret", opt->print_instret, "Print the retired-instruction count on stderr at power-off");
   cmd->callback([opt] { throw CLI::RuntimeError(run_bare_metal(*opt)); });
 }

@@ -11,6 +11,7 @@
 #include <cstdio>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "cli/commands.h"
 #include "cli/vm_flags.h"
@@ -18,6 +19,7 @@
 #include "host/live_vm.h"
 #include "host/machine_config_builder.h"
 #include "machine/platform/machine.h"
+#include "replay/entry_codec.h"
 #include "replay/log_error.h"
 #include "replay/log_reader.h"
 #include "replay/replayer.h"
@@ -32,6 +34,43 @@ struct ReplayFlags {
   std::string log;
   bool then_live = false;
   bool quiet = false;
+  bool timeline = false;
+};
+
+// --timeline: one line per second of guest time replayed -- the guest time
+// (from the log's Time entries), the count, the replay's wall time and the
+// log's bytes so far before compression -- so that a benchmark can cut a
+// recording into phases (boot, idle, workload) and tell each one's log rate
+// and replay speed.
+class Timeline {
+ public:
+  Timeline(bool on, std::uint64_t timebase_hz) : on_(on), hz_(timebase_hz ? timebase_hz : 1) {}
+  void note(const replay::LogEntry& e, double wall_s) {
+    if (!on_) return;
+    scratch_.clear();
+    replay::encode_entry(e, context_, scratch_);
+    raw_bytes_ += scratch_.size();
+    if (e.kind != replay::EntryKind::kTime || e.value < next_mtime_) return;
+    next_mtime_ = (e.value / hz_ + 1) * hz_;
+    print(e.value, e.instret, wall_s);
+  }
+  void finish(std::uint64_t mtime, machine::Instret instret, double wall_s) {
+    if (on_) print(mtime, instret, wall_s);
+  }
+
+ private:
+  void print(std::uint64_t mtime, machine::Instret instret, double wall_s) const {
+    std::fprintf(stderr, "timeline guest_s=%.3f instret=%llu wall_s=%.3f raw_bytes=%llu\n",
+                 static_cast<double>(mtime) / static_cast<double>(hz_), static_cast<unsigned long long>(instret),
+                 wall_s, static_cast<unsigned long long>(raw_bytes_));
+  }
+
+  bool on_;
+  std::uint64_t hz_;
+  replay::DeltaContext context_;
+  std::vector<std::uint8_t> scratch_;
+  std::uint64_t raw_bytes_ = 0;
+  std::uint64_t next_mtime_ = 0;
 };
 
 // The disks' sizes are part of the machine; read them without writing.
@@ -57,8 +96,14 @@ int replay_log(const ReplayFlags& f) {
     if (o.kind == machine::OutputKind::kConsole && !f.quiet) std::fwrite(o.bytes.data(), 1, o.bytes.size(), stdout);
   });
   const auto t0 = std::chrono::steady_clock::now();
+  auto wall_s = [&t0] { return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count(); };
+  Timeline timeline(f.timeline, m.config().timebase_hz);
   try {
-    while (auto e = reader.next()) player.step(*e);
+    while (auto e = reader.next()) {
+      player.step(*e);
+      if (f.timeline) timeline.note(e->entry, wall_s());
+    }
+    timeline.finish(m.mtime(), m.instret(), wall_s());
   } catch (const replay::Divergence& d) {
     std::fflush(stdout);
     std::fprintf(stderr, "\nftvm replay: DIVERGED at instret %llu, %s\n", static_cast<unsigned long long>(d.instret()),
@@ -67,16 +112,20 @@ int replay_log(const ReplayFlags& f) {
   }
   std::fflush(stdout);
   double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-  std::fprintf(stderr, "\nftvm replay: %llu inputs applied, %llu checkpoints equal, instret %llu, %.2f s (%.0f MIPS)%s\n",
+  std::fprintf(stderr,
+               "\nftvm replay: %llu inputs applied, %llu checkpoints equal, %llu guest reboots, instret %llu, %.2f s "
+               "(%.0f MIPS)%s\n",
                static_cast<unsigned long long>(player.entries_applied()),
                static_cast<unsigned long long>(player.checkpoints_matched()),
-               static_cast<unsigned long long>(m.instret()), secs, secs > 0 ? m.instret() / secs / 1e6 : 0.0,
+               static_cast<unsigned long long>(m.resets()), static_cast<unsigned long long>(m.instret()), secs,
+               secs > 0 ? m.instret() / secs / 1e6 : 0.0,
                player.ended() ? "" : "; the log has no end marker (the recording was cut off)");
   if (!live) return 0;
 
   // Go live: the log is consumed; requests that were in flight when it ends
   // are issued again to the real backends (they are idempotent).
-  spdlog::info("going live at instret {}", m.instret());
+  spdlog::info("going live at instret {}; re-issuing {} device requests in flight", m.instret(),
+               m.requests_in_flight());
   m.reissue_in_flight();
   host::RunResult r = live->run();
   return r.end == host::RunEnd::kPowerOff ? r.exit_code : (r.exit_code ? r.exit_code : 1);
@@ -91,6 +140,8 @@ void add_replay_command(CLI::App& app) {
   add_vm_flags(*cmd, f->vm);
   cmd->add_flag("--then-live", f->then_live, "After the log, continue live with real devices (as a backup at failover)");
   cmd->add_flag("--quiet", f->quiet, "Do not print the replayed console output");
+  cmd->add_flag("--timeline", f->timeline,
+                "Print guest time, count, wall time and log bytes once per guest second (for benchmarks)");
   cmd->callback([f] { throw CLI::RuntimeError(replay_log(*f)); });
 }
 

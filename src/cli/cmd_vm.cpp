@@ -1,20 +1,22 @@
 // `ftvm vm --role primary|backup`: one member of a fault-tolerant pair. The
 // primary runs the VM live and streams its input log to the backup; the
 // backup replays it in lockstep and takes over (after winning test-and-set)
-// when the primary is gone. Exit status: the guest's power-off code; 2 bad
+// when the primary is gone. A primary may start `--alone`; with `--spare`
+// agents, any side running alone gets itself a new backup by live clone. Exit status: the guest's power-off code; 2 bad
 // setup; 6 halted (lost test-and-set); 7 the backup's replay diverged;
 // 128+N after signal N.
 #include <CLI/CLI.hpp>
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 
+#include <filesystem>
 #include <memory>
-#include <optional>
 #include <sstream>
 #include <string>
 #include <vector>
 
 #include "cli/commands.h"
+#include "cli/vm_flags.h"
 #include "host/vm_config.h"
 #include "machine/core/error.h"
 #include "pair/backup_vm.h"
@@ -25,13 +27,12 @@ namespace ftvm::cli {
 
 namespace {
 
-struct VmFlags {
+struct PairFlags {
   std::string role;
-  std::string config;
-  std::string firmware;
-  std::optional<std::string> mem;
+  VmFlags vm;
   pair::PairOptions pair;
   std::string tas_etcd;
+  std::string spares;
   std::int64_t heartbeat_ms = 50;
   std::int64_t timeout_ms = 1000;
   std::int64_t connect_timeout_ms = 30000;
@@ -46,18 +47,7 @@ std::vector<std::string> split_commas(const std::string& text) {
   return out;
 }
 
-host::VmConfig vm_config(const VmFlags& f) {
-  host::VmConfig cfg = f.config.empty() ? host::VmConfig{} : host::load_vm_config(f.config);
-  if (!f.firmware.empty()) cfg.firmware = f.firmware;
-  if (f.mem) {
-    auto bytes = host::parse_size(*f.mem);
-    if (!bytes) throw Error("--mem '" + *f.mem + "': expected a size like 512M");
-    cfg.mem_bytes = *bytes;
-  }
-  return cfg;
-}
-
-int run_pair_member(VmFlags f) {
+int run_pair_member(PairFlags f) {
   if (f.role != "primary" && f.role != "backup") throw Error("--role must be primary or backup");
   f.pair.role = f.role == "primary" ? ft::InitialRole::kPrimary : ft::InitialRole::kBackup;
   f.pair.tas_etcd = split_commas(f.tas_etcd);
@@ -65,10 +55,12 @@ int run_pair_member(VmFlags f) {
   f.pair.timeout = std::chrono::milliseconds(f.timeout_ms);
   f.pair.connect_timeout = std::chrono::milliseconds(f.connect_timeout_ms);
   f.pair.status = !f.quiet;
+  f.pair.spares = split_commas(f.spares);
+  if (!f.vm.config.empty()) f.pair.config_path = std::filesystem::absolute(f.vm.config).string();
   pair::validate_options(f.pair);
   // stdout is the guest's console; our own messages go to stderr.
   spdlog::set_default_logger(spdlog::stderr_color_mt("ftvm-vm"));
-  host::VmConfig cfg = vm_config(f);
+  host::VmConfig cfg = merged_config(f.vm);
   if (f.pair.role == ft::InitialRole::kPrimary) {
     pair::PrimaryVm vm(cfg, f.pair);
     return vm.run();
@@ -80,17 +72,24 @@ int run_pair_member(VmFlags f) {
 }  // namespace
 
 void add_vm_command(CLI::App& app) {
-  auto f = std::make_shared<VmFlags>();
+  auto f = std::make_shared<PairFlags>();
   CLI::App* cmd = app.add_subcommand("vm", "Run one member of a fault-tolerant pair (primary or backup)");
   cmd->add_option("--role", f->role, "primary or backup")->required();
-  cmd->add_option("--config", f->config, "vm.toml (the same on both sides)");
-  cmd->add_option("--firmware", f->firmware, "M-mode firmware, overrides the config (e.g. a bare-metal program)");
-  cmd->add_option("--mem", f->mem, "RAM size, overrides the config");
+  // The same VM flags as `ftvm run`; both sides must describe the same VM.
+  add_vm_flags(*cmd, f->vm);
   cmd->add_option("--name", f->pair.pair.vm_name, "VM name (part of the TAS key)")->capture_default_str();
   cmd->add_option("--generation", f->pair.pair.generation, "Pair generation (part of the TAS key)")
       ->capture_default_str();
   cmd->add_option("--peer", f->pair.peer, "Connect the logging channel to HOST:PORT");
   cmd->add_option("--listen", f->pair.listen, "Wait for the peer's logging channel on HOST:PORT (port 0 = any)");
+  cmd->add_flag("--alone", f->pair.alone, "Primary: start live without a backup (protect it with --spare)");
+  cmd->add_option("--spare", f->spares,
+                  "Host agents HOST:PORT,... to get a new backup from whenever this side runs alone "
+                  "(needs --config: the backup starts from the same vm.toml)");
+  cmd->add_option("--advertise", f->pair.advertise, "Host name new backups reach this side on")
+      ->capture_default_str();
+  cmd->add_option("--from-clone", f->pair.from_clone,
+                  "Backup: receive the running machine as a live clone from the primary at HOST:PORT");
   cmd->add_option("--tas", f->pair.tas, "Built-in test-and-set server HOST:PORT");
   cmd->add_option("--tas-etcd", f->tas_etcd, "etcd members HOST:PORT,HOST:PORT,... for test-and-set");
   cmd->add_option("--host-id", f->pair.host_id, "Our name in the TAS record (default hostname:pid)");
@@ -106,6 +105,7 @@ void add_vm_command(CLI::App& app) {
                   "Instructions between lockstep checkpoints in the log (0 = none)")
       ->capture_default_str();
   cmd->add_flag("--quiet", f->quiet, "No once-a-second status line on stderr");
+  cmd->add_option("--status-file", f->pair.status_file, "Keep a JSON status file here for `ftvm status`");
   cmd->callback([f] { throw CLI::RuntimeError(run_pair_member(*f)); });
 }
 

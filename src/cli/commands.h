@@ -11,5 +11,9 @@ void add_tas_command(CLI::App& app);
 void add_proxy_command(CLI::App& app);
 void add_replay_command(CLI::App& app);
 void add_vm_command(CLI::App& app);
+void add_status_command(CLI::App& app);
+void add_kill_primary_command(CLI::App& app);
+void add_host_command(CLI::App& app);
+void add_clone_command(CLI::App& app);
 
 }  // namespace ftvm::cli

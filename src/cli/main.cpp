@@ -17,6 +17,10 @@ int main(int argc, char** argv) {
   ftvm::cli::add_proxy_command(app);
   ftvm::cli::add_replay_command(app);
   ftvm::cli::add_vm_command(app);
+  ftvm::cli::add_status_command(app);
+  ftvm::cli::add_kill_primary_command(app);
+  ftvm::cli::add_host_command(app);
+  ftvm::cli::add_clone_command(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::RuntimeError& e) {

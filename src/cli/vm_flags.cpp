@@ -1,5 +1,7 @@
 #include "cli/vm_flags.h"
 
+#include <cstdlib>
+
 #include "machine/core/error.h"
 
 namespace ftvm::cli {
@@ -16,6 +18,7 @@ void add_vm_flags(CLI::App& cmd_ref, VmFlags& flags) {
   cmd->add_option("--disk", f->disks, "PATH or nbd://HOST:PORT/EXPORT or nbd+unix:///EXPORT?socket=S, ',ro' for read-only (repeatable)");
   cmd->add_option("--net", f->nets, "switch:SOCKET or tap:IFNAME, ',mac=52:54:00:..' optional (repeatable)");
   cmd->add_flag("--rng", f->rng, "Give the guest a virtio-rng fed from the host");
+  cmd->add_option("--engine", f->engine, "Execution engine: jit (default) or interp (the reference interpreter)");
 }
 
 host::VmConfig merged_config(const VmFlags& f) {
@@ -39,7 +42,16 @@ host::VmConfig merged_config(const VmFlags& f) {
     for (const auto& n : f.nets) cfg.nets.push_back(host::parse_net_flag(n));
   }
   if (f.rng) cfg.rng = true;
+  cfg.engine = parse_engine(f.engine);
   return cfg;
+}
+
+machine::ExecutionEngine parse_engine(const std::optional<std::string>& flag) {
+  const char* env = std::getenv("FTVM_ENGINE");
+  std::string name = flag ? *flag : (env != nullptr ? std::string(env) : std::string("jit"));
+  if (name == "jit" || name.empty()) return machine::ExecutionEngine::kTranslator;
+  if (name == "interp") return machine::ExecutionEngine::kInterpreter;
+  throw Error("--engine '" + name + "': expected jit or interp");
 }
 
 }  // namespace ftvm::cli

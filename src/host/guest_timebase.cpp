@@ -11,6 +11,12 @@ constexpr unsigned __int128 kNsPerSecond = 1'000'000'000;
 GuestTimebase::GuestTimebase(const MonotonicClock& clock, std::uint64_t timebase_hz)
     : clock_(clock), hz_(timebase_hz ? timebase_hz : 1), boot_ns_(clock.now_ns()) {}
 
+// Rounding the start up to whole nanoseconds keeps mtime_now() >= start.
+GuestTimebase::GuestTimebase(const MonotonicClock& clock, std::uint64_t timebase_hz, std::uint64_t start_mtime)
+    : GuestTimebase(clock, timebase_hz) {
+  boot_ns_ -= ticks_to_ns_ceil(start_mtime, hz_);
+}
+
 std::uint64_t GuestTimebase::ns_to_ticks(std::int64_t ns, std::uint64_t hz) {
   if (ns <= 0) return 0;
   return static_cast<std::uint64_t>(static_cast<unsigned __int128>(ns) * hz / kNsPerSecond);

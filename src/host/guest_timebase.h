@@ -1,7 +1,7 @@
 #pragma once
 // Converts between host monotonic time and the guest's mtime ticks. mtime 0
-// is the moment of boot (construction); the tick rate is the machine's
-// timebase frequency.
+// (or the given start) is the moment of construction; the tick rate is the
+// machine's timebase frequency.
 #include <cstdint>
 
 #include "host/monotonic_clock.h"
@@ -11,6 +11,10 @@ namespace ftvm::host {
 class GuestTimebase {
  public:
   GuestTimebase(const MonotonicClock& clock, std::uint64_t timebase_hz);
+  // For a machine that has already run (a backup taking over): mtime
+  // continues from `start_mtime` instead of 0, so the guest's clock neither
+  // stands still nor jumps back.
+  GuestTimebase(const MonotonicClock& clock, std::uint64_t timebase_hz, std::uint64_t start_mtime);
 
   // Host time since boot, in ticks (rounded down).
   std::uint64_t mtime_now() const;

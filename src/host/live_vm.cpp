@@ -17,6 +17,27 @@
 
 namespace ftvm::host {
 
+namespace {
+
+// Says so when the guest reboots; the machine has already done it (a warm
+// reset inside), so there is nothing else to do here.
+class RebootReporter final : public OutputPort {
+ public:
+  RebootReporter(OutputPort& inner, const machine::Machine& m) : inner_(inner), machine_(m) {}
+  void deliver(const machine::Output& out) override {
+    if (out.kind == machine::OutputKind::kReset)
+      spdlog::info("guest reset at instret {}: rebooting (reboot {}) on the same disks and network", out.instret,
+                   machine_.resets());
+    inner_.deliver(out);
+  }
+
+ private:
+  OutputPort& inner_;
+  const machine::Machine& machine_;
+};
+
+}  // namespace
+
 LiveVm::LiveVm(const VmConfig& config, RecordOptions record) : record_(std::move(record)) {
   std::vector<OpenedDisk> opened;
   for (const auto& d : config.disks) {
@@ -29,31 +50,9 @@ LiveVm::LiveVm(const VmConfig& config, RecordOptions record) : record_(std::move
 
 LiveVm::~LiveVm() = default;
 
+std::uint64_t LiveVm::reboots() const { return machine_->resets(); }
+
 RunResult LiveVm::run() {
-  for (;;) {
-    RunResult result = run_once();
-    if (result.end != RunEnd::kReset) return result;
-    if (!record_.path.empty()) {
-      spdlog::warn("guest reset while recording: the recording ends with this boot");
-      return result;
-    }
-    rebuild_machine();
-  }
-}
-
-void LiveVm::rebuild_machine() {
-  ++reboots_;
-  spdlog::info("guest reset: rebooting (reboot {}) on the same disks and network", reboots_);
-  for (auto& d : disks_)
-    if (!d->drain(std::chrono::seconds(30)))
-      throw Error("reboot: " + d->describe() + " still has " + std::to_string(d->outstanding()) +
-                  " requests out after 30 s");
-  machine::MachineConfig config = machine_->config();
-  machine_.reset();  // free the old RAM before allocating the new
-  machine_ = std::make_unique<machine::Machine>(config);
-}
-
-RunResult LiveVm::run_once() {
   MachineAdapter machine(*machine_);
   MachineInputPort machine_inputs(machine);
   // Recording wraps the one input door; the log header names the machine
@@ -90,13 +89,18 @@ RunResult LiveVm::run_once() {
   }
   for (auto& s : backend_sources) sources.push_back(s.get());
 
+  // The guest's clock carries on from where the machine's is: it may have
+  // run before (a replay going live), and its time must neither stand still
+  // until the host catches up nor jump back.
   SteadyClock clock;
-  GuestTimebase timebase(clock, machine_->config().timebase_hz);
+  GuestTimebase timebase(clock, machine_->config().timebase_hz, machine_->mtime());
   PollWaiter waiter;
   RawTerminal terminal(STDIN_FILENO);
   if (terminal.active()) spdlog::info("console attached; Ctrl-A x quits");
-  LiveRunner runner(machine, inputs, outputs, timebase, waiter, std::move(sources));
+  RebootReporter reported_outputs(outputs, *machine_);
+  LiveRunner runner(machine, inputs, reported_outputs, timebase, waiter, std::move(sources));
   RunResult result = runner.run();
+  if (machine_->resets() > 0) spdlog::info("the guest rebooted {} times during this run", machine_->resets());
   if (recorder) {
     recorder->finish();
     log->finish(machine_->instret());

@@ -39,24 +39,18 @@ class LiveVm {
   LiveVm& operator=(const LiveVm&) = delete;
 
   // Runs attached to stdin/stdout until power-off or a stop signal. A guest
-  // reset (`reboot`) rebuilds the machine from the same configuration on the
-  // same disks and NICs and boots it again -- except when recording, where
-  // the log covers one boot and a reset ends the run (RunEnd::kReset).
+  // reset (`reboot`) is the machine's own business (a warm reset inside it,
+  // instret and guest time going on), so one run -- and one recording --
+  // spans any number of reboots. The guest's clock carries on from where
+  // the machine's is (it may have run before: a replay going live).
   RunResult run();
-  std::uint64_t reboots() const { return reboots_; }
-
- private:
-  // One boot, from the current machine to power-off, reset or stop.
-  RunResult run_once();
-  // Lets the old machine's disk requests finish, then builds a fresh one.
-  void rebuild_machine();
+  std::uint64_t reboots() const;
 
   StopSignals signals_;  // first: blocks the signals before any thread starts
   std::vector<std::unique_ptr<DrainingDisk>> disks_;
   std::vector<std::unique_ptr<net::NetBackend>> nics_;
   std::unique_ptr<machine::Machine> machine_;
   RecordOptions record_;
-  std::uint64_t reboots_ = 0;
 };
 
 }  // namespace ftvm::host

@@ -27,6 +27,7 @@ machine::MachineConfig build_machine_config(const VmConfig& cfg, const std::vect
   if (!cfg.kernel.empty()) mc.kernel = read_image_file(cfg.kernel, "kernel");
   if (!cfg.initrd.empty()) mc.initrd = read_image_file(cfg.initrd, "initrd");
   mc.cmdline = cfg.append;
+  mc.engine = cfg.engine;
 
   std::size_t devices = disks.size() + cfg.nets.size() + (cfg.rng ? 1 : 0);
   if (devices > machine::layout::kVirtioMaxSlots)

@@ -23,6 +23,7 @@
 
 #include "net/mac_address.h"
 #include "net/open_net.h"
+#include "machine/core/machine_config.h"
 
 namespace ftvm::host {
 
@@ -48,6 +49,7 @@ struct VmConfig {
   std::vector<DiskSpec> disks;
   std::vector<NetSpec> nets;
   bool rng = false;
+  machine::ExecutionEngine engine = machine::ExecutionEngine::kTranslator;
 };
 
 // "512M", "2G", "65536", "64K" -> bytes; nullopt when malformed or zero.

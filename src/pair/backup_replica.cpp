@@ -15,13 +15,29 @@ void BackupReplica::deliver(const ft::LogEntry& entry) {
   bytes_received_ += entry.payload.size();
   decoder_.feed(entry.payload);
   try {
-    if (!machine_ && decoder_.header()) build_machine(*decoder_.header());
+    if (!header_checked_ && decoder_.header()) check_header(*decoder_.header());
     decode_available();
   } catch (const Error& e) {
     fatal_ = e.what();
     return;
   }
   pending_.push_back({std::nullopt, entry.seq});
+}
+
+void BackupReplica::adopt(std::unique_ptr<machine::Machine> machine, std::vector<host::OpenedDisk> disks) {
+  machine_ = std::move(machine);
+  disks_ = std::move(disks);
+  replayer_ = std::make_unique<replay::Replayer>(*machine_, [](const machine::Output&) {});
+}
+
+void BackupReplica::check_header(const replay::LogHeader& header) {
+  header_checked_ = true;
+  if (!machine_) return build_machine(header);
+  std::uint64_t ours = replay::config_hash(machine_->config());
+  if (ours != header.config_hash)
+    throw Error(fmt::format("the primary's log is for another machine than the clone (config hash {:016x}, the "
+                            "clone's {:016x})",
+                            header.config_hash, ours));
 }
 
 void BackupReplica::build_machine(const replay::LogHeader& header) {

@@ -25,6 +25,12 @@ class BackupReplica final : public ReadyHandler {
  public:
   explicit BackupReplica(const host::VmConfig& config);
 
+  // Takes a machine that already holds the primary's state (a verified live
+  // clone) instead of building one from the log header; the log then
+  // starts at the clone's instret, and its header must still name a machine
+  // with the same config hash.
+  void adopt(std::unique_ptr<machine::Machine> machine, std::vector<host::OpenedDisk> disks);
+
   // ReadyHandler
   void deliver(const ft::LogEntry& entry) override;
   void go_live() override { live_ = true; }
@@ -50,6 +56,7 @@ class BackupReplica final : public ReadyHandler {
 
  private:
   void build_machine(const replay::LogHeader& header);
+  void check_header(const replay::LogHeader& header);
   void decode_available();
   void replay_one();
 
@@ -65,6 +72,7 @@ class BackupReplica final : public ReadyHandler {
   std::vector<host::OpenedDisk> disks_;
   std::deque<Pending> pending_;
   bool live_ = false;
+  bool header_checked_ = false;
   bool diverged_ = false;
   std::optional<std::string> halt_reason_;
   std::optional<std::string> fatal_;

@@ -1,26 +1,24 @@
 #include "pair/backup_vm.h"
 
+#include <fmt/format.h>
 #include <spdlog/spdlog.h>
 #include <unistd.h>
 
 #include <cstdio>
 
+#include "clone/byte_stream.h"
+#include "clone/clone_session.h"
+#include "clone/tcp.h"
 #include "ft/node_state.h"
-#include "host/console_input.h"
-#include "host/entropy_source.h"
-#include "host/event_waiter.h"
-#include "host/guest_timebase.h"
-#include "host/host_output_dispatcher.h"
-#include "host/input_port.h"
-#include "host/live_runner.h"
-#include "host/runnable_machine.h"
 #include "pair/backup_replica.h"
+#include "pair/clone_preamble.h"
 #include "pair/exit_codes.h"
 #include "pair/live_backends.h"
+#include "pair/live_loop.h"
 #include "pair/mac_announcement.h"
+#include "pair/machine_description.h"
 #include "pair/pair_driver.h"
 #include "pair/pair_setup.h"
-#include "pair/resumed_clock.h"
 #include "pair/status_line.h"
 
 namespace ftvm::pair {
@@ -30,7 +28,7 @@ namespace {
 void report(StatusLine& status, const PairDriver& driver, BackupReplica& replica) {
   StatusSample s;
   s.role = "backup";
-  s.state = driver.node().state();
+  s.state = driver.snapshot().state;
   s.instret = replica.machine() ? replica.machine()->instret() : 0;
   s.log_bytes = replica.bytes_received();
   status.maybe_print(s);
@@ -56,20 +54,41 @@ void announce_macs(const machine::MachineConfig& mc, LiveBackends& backends) {
   }
 }
 
+// Receives the machine from the primary as a live clone: the preamble names
+// its disks, so our own config builds the same machine, and the clone is
+// verified (state digest) before anything is acknowledged.
+void receive_from_clone(const host::VmConfig& config, const PairOptions& options, BackupReplica& replica) {
+  disk::UniqueFd fd = clone::connect_tcp(options.from_clone, options.connect_timeout);
+  std::vector<host::OpenedDisk> disks = parse_machine_description(read_clone_preamble(fd.get(), options.connect_timeout));
+  if (disks.size() != config.disks.size())
+    throw Error(fmt::format("the primary runs {} disk(s), our config names {}", disks.size(), config.disks.size()));
+  clone::FdStream stream(std::move(fd), options.connect_timeout);
+  std::unique_ptr<machine::Machine> m = clone::receive_clone(host::build_machine_config(config, disks), stream);
+  std::fprintf(stderr, "ftvm vm: backup received a verified clone at instret %llu, state hash %016llx\n",
+               static_cast<unsigned long long>(m->instret()), static_cast<unsigned long long>(m->state_hash()));
+  std::fflush(stderr);
+  replica.adopt(std::move(m), std::move(disks));
+}
+
 }  // namespace
 
 BackupVm::BackupVm(const host::VmConfig& config, const PairOptions& options) : config_(config), options_(options) {}
 
 int BackupVm::run() {
+  BackupReplica replica(config_);
+  if (!options_.from_clone.empty()) receive_from_clone(config_, options_, replica);
   LogChannel channel = open_channel(options_);
   spdlog::info("ft: backup of {}/{} connected to its primary at {}", options_.pair.vm_name,
                options_.pair.generation, channel.peer_name());
   ft::FtNode node(ft_config_from(options_), options_.pair, ft::InitialRole::kBackup);
   TasClaim tas(make_tas_client(options_), options_.host_id.empty() ? default_host_id() : options_.host_id);
-  BackupReplica replica(config_);
   PairDriver driver(node, std::move(channel), tas, replica);
   driver.limit_tick_bursts(2);
-  StatusLine status(options_.status);
+  // Acks flow from the keeper while this thread builds the machine and
+  // replays: a slow replay shows as lag (which throttles the primary), never
+  // as silence.
+  driver.start_keeper();
+  StatusLine status(options_);
 
   for (;;) {
     std::vector<machine::Input> ignored;
@@ -97,7 +116,13 @@ int BackupVm::run() {
       std::fprintf(stderr, "ftvm vm: backup halted: %s\n", replica.halt_reason()->c_str());
       return kExitHalted;
     }
-    if (replica.live()) return go_live(replica);
+    if (replica.live()) {
+      // Live alone from here: nothing more to hear from or tell the old
+      // primary, which has lost test-and-set.
+      driver.stop_keeper();
+      driver.close_channel("running alone");
+      return go_live(replica);
+    }
     if (replica.has_pending()) {
       replica.execute(driver, std::chrono::milliseconds(5));
     } else {
@@ -122,32 +147,12 @@ int BackupVm::go_live(BackupReplica& replica) {
                static_cast<unsigned long long>(replica.checkpoints_matched()));
   std::fflush(stderr);
 
-  host::MachineAdapter machine(*m);
-  host::MachineInputPort inputs(machine);
-  host::EntropySource entropy;
-  host::HostOutputDispatcher dispatcher(STDOUT_FILENO, entropy);
-  host::ConsoleInput console(STDIN_FILENO);
-  std::vector<host::InputSource*> sources{&signals_, &console, &entropy};
-  backends.attach(dispatcher, sources);
   // Requests the old primary issued may never have been carried out.
   m->reissue_in_flight();
   announce_macs(m->config(), backends);
-
-  ResumedClock clock;
-  host::GuestTimebase timebase(clock, m->config().timebase_hz);
-  clock.resume_from(host::GuestTimebase::ticks_to_ns_ceil(m->mtime(), m->config().timebase_hz));
-  host::PollWaiter waiter;
-  host::LiveRunner runner(machine, inputs, dispatcher, timebase, waiter, std::move(sources));
-  host::RunResult result = runner.run();
-  std::fflush(stdout);
-  switch (result.end) {
-    case host::RunEnd::kPowerOff: return result.exit_code;
-    case host::RunEnd::kReset: std::fprintf(stderr, "ftvm vm: the guest asked for a reset; stopping\n"); return kExitReset;
-    case host::RunEnd::kStopped:
-      std::fprintf(stderr, "ftvm vm: stopped\n");
-      return signals_.signal_number() != 0 ? 128 + signals_.signal_number() : result.exit_code;
-  }
-  return 1;
+  // Live alone from here, and protected again when spare agents are given.
+  LiveLoop loop(*m, backends, signals_, options_, "backup");
+  return loop.run(std::nullopt);
 }
 
 }  // namespace ftvm::pair

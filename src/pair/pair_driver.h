@@ -4,91 +4,132 @@
 // a closed channel, TAS answers), steps the node, and carries out each Ready
 // in the documented order, handing the parts that concern the machine
 // (entries to replay, outputs to release or drop, go-live, halt) to a
-// ReadyHandler. Single-threaded: the run loop calls service() between
-// slices and wait() when it has nothing else to do.
+// ReadyHandler.
+//
+// Two threads use it. The owner (the vCPU thread) appends, reports outputs
+// and execution, and makes every ReadyHandler call. A keeper thread
+// (start_keeper) services the channel and the timer every tick while the
+// owner is busy -- a 512 MiB checkpoint digest, a long replay step, building
+// the backup's machine -- so heartbeats and acks never stop because this
+// side is computing, and the peer's failure timeout only measures real
+// failures. The node is stepped under one lock; the keeper queues handler
+// calls instead of making them, and wakes the owner (wake_fd) to make them.
+// (Cheaper checkpoints alone would not do: they need dirty-page tracking in
+// guest RAM, and a long replay step or the backup's machine build would
+// still silence it.) A slow backup therefore still acks what it received at
+// once; its lag only shows as execution lag, which the primary's max-lag
+// throttle bounds.
+#include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <deque>
+#include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
+#include <thread>
 
 #include "disk/unique_fd.h"
 #include "ft/ft_node.h"
+#include "pair/handler_call.h"
 #include "pair/log_channel.h"
 #include "pair/tas_claim.h"
 #include "pair/tick_timer.h"
 
 namespace ftvm::pair {
 
-class ReadyHandler {
- public:
-  virtual ~ReadyHandler() = default;
-  virtual void deliver(const ft::LogEntry& entry) { (void)entry; }
-  virtual void release(ft::OutputId id) { (void)id; }
-  virtual void drop(ft::OutputId id) { (void)id; }
-  virtual void go_live() {}
-  virtual void halt(const std::string& reason) { (void)reason; }
-  // True when the peer said all it had to say (the log's end marker came),
-  // so its hanging up is the end of the run, not a failure.
-  virtual bool peer_finished() const { return false; }
+// What the owner reads of the node, taken under the lock in one go.
+struct NodeSnapshot {
+  ft::NodeState state = ft::NodeState::kPrimary;
+  ft::LogPosition appended = 0;
+  ft::LogPosition acked = 0;
+  ft::LogPosition backup_executed = 0;
+  std::size_t held_outputs = 0;
+  bool paused = false;
 };
 
 class PairDriver {
  public:
   PairDriver(ft::FtNode& node, LogChannel channel, TasClaim& tas, ReadyHandler& handler);
+  ~PairDriver();
   PairDriver(const PairDriver&) = delete;
   PairDriver& operator=(const PairDriver&) = delete;
 
-  // Feeds one event to the node and carries out everything it asks,
-  // including the TAS answers it causes. Safe to call from handler hooks:
-  // events raised meanwhile are queued and run in order.
+  // Owner thread. Feeds one event to the node, carries out everything it
+  // asks (including the TAS answers it causes), then makes the handler
+  // calls that are due. Safe to call from handler hooks.
   void step(ft::Event event);
-  // Ticks for the time that passed, frames that arrived, a channel that
-  // closed; never blocks.
+  // An output that depends on everything appended so far.
+  void output(ft::OutputId id);
+  // Owner thread: frames that arrived, ticks for the time that passed, a
+  // channel that closed, and the handler calls the keeper queued; never
+  // blocks (except on a TAS request).
   void service();
-  // Primary, at start: waits (bounded) until the backup has acknowledged
-  // the first log entry, which it does only once it has built its machine.
-  // Ticks meanwhile are not counted: the backup's build may take longer than
-  // the failure timeout, and with no echo yet nothing can be released, so
-  // the lease cannot be fooled. False when the backup never answered.
+  // Primary, at start, before start_keeper: waits (bounded) until the
+  // backup has acknowledged the first log entry. Ticks meanwhile are not
+  // counted: the backup's start may take longer than the failure timeout,
+  // and with no echo yet nothing can be released, so the lease cannot be
+  // fooled. False when the backup never answered.
   bool await_first_ack(std::chrono::milliseconds limit);
-  // Counts at most `n` ticks per service() call. For a backup only: its ticks
+  // Starts the keeper thread (once); stopped by stop_keeper() or the
+  // destructor.
+  void start_keeper();
+  void stop_keeper();
+  // Counts at most `n` ticks per service. For a backup only: its ticks
   // measure its lease wait and failure timeout, and counting fewer of them
-  // after a stall of its own (a machine build, a long replay step) only
-  // delays its failover, which is safe; a primary must count every tick.
+  // after the whole process stalled only delays its failover, which is
+  // safe; a primary must count every tick.
   void limit_tick_bursts(std::uint64_t n) { max_tick_burst_ = n; }
-  // Sleeps until the channel or the timer has something, at most `limit`.
+  // Owner thread: sleeps until handler calls are queued, at most `limit`.
   void wait(std::chrono::milliseconds limit);
-  // Readable when service() has work: for the live run loop's idle poll.
-  int wake_fd() const { return epoll_.get(); }
+  // Readable when the owner has handler calls to make (and, without a
+  // keeper, when the channel or timer has something): for the live run
+  // loop's idle poll.
+  int wake_fd() const { return wake_.get(); }
 
-  const ft::FtNode& node() const { return node_; }
-  const LogChannel& channel() const { return channel_; }
-  bool paused() const { return paused_; }
+  NodeSnapshot snapshot() const;
+  // Why the channel closed ("" while open).
+  std::string close_reason() const;
   // Lets queued messages reach the peer and waits (bounded) for it to hang
   // up, without stepping the node: for a side that is done (its guest
   // powered off), so the peer's close is not mistaken for a failure.
+  // Stops the keeper first.
   void linger(std::chrono::milliseconds limit);
   // Drops the connection (e.g. once live alone: there is no one to talk to).
   void close_channel(const std::string& why);
 
  private:
-  void run_queue();
-  void carry_out(const ft::Ready& ready);
-  void watch(int fd);
+  void run_queue();  // lock held
+  void carry_out(const ft::Ready& ready);  // lock held
+  void queue_call(HandlerCall call);  // lock held
+  void take_frames_and_ticks();  // lock held
+  void make_handler_calls();  // owner thread, lock not held
+  void report_channel_close();  // owner thread, lock not held
+  void keeper_loop(const std::atomic<bool>& stop);
+  void keeper_service();
+  void watch(int fd, std::uint32_t events);
+  void update_write_interest();  // lock held
+  void signal_owner();
+  void clear_wake();
 
   ft::FtNode& node_;
   LogChannel channel_;
   TasClaim& tas_;
   ReadyHandler& handler_;
   TickTimer timer_;
-  disk::UniqueFd epoll_;
+  disk::UniqueFd epoll_;  // timer + channel: what the keeper sleeps on
+  disk::UniqueFd wake_;   // eventfd: handler calls are queued
+  mutable std::mutex mu_;
   std::deque<ft::Event> queue_;
-  bool running_ = false;
+  std::deque<HandlerCall> calls_;
+  bool making_calls_ = false;  // owner thread only
   bool peer_loss_reported_ = false;
   bool peer_finished_ = false;
+  bool write_interest_ = false;
   std::uint64_t max_tick_burst_ = UINT64_MAX;
   bool paused_ = false;
+  std::atomic<bool> keeper_stop_{false};
+  std::thread keeper_;
 };
 
 }  // namespace ftvm::pair

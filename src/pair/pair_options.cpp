@@ -36,12 +36,23 @@ ft::FtConfig ft_config_from(const PairOptions& options) {
 
 void validate_options(const PairOptions& o) {
   ft::validate_pair_id(o.pair);
-  if (o.peer.empty() == o.listen.empty()) throw Error("give exactly one of --peer HOST:PORT and --listen HOST:PORT");
+  if (o.alone) {
+    if (o.role != ft::InitialRole::kPrimary) throw Error("--alone is for a primary");
+    if (!o.peer.empty() || !o.listen.empty()) throw Error("--alone takes neither --peer nor --listen");
+  } else if (o.peer.empty() == o.listen.empty()) {
+    throw Error("give exactly one of --peer HOST:PORT and --listen HOST:PORT (or --alone for a primary)");
+  }
+  if (!o.from_clone.empty() && o.role != ft::InitialRole::kBackup) throw Error("--from-clone is for a backup");
+  if (!o.spares.empty() && (o.config_path.empty() || o.config_path[0] != '/'))
+    throw Error("--spare needs --config FILE: the agents start the backup from the same vm.toml");
+  if (!o.spares.empty() && o.advertise.empty()) throw Error("--advertise must name a host");
   if (o.tas.empty() == o.tas_etcd.empty()) throw Error("give exactly one of --tas HOST:PORT and --tas-etcd HOST:PORT,...");
   if (o.heartbeat.count() <= 0) throw Error("--heartbeat-ms must be positive");
   if (o.timeout <= o.heartbeat * 2)
     throw Error("--timeout-ms must be more than twice --heartbeat-ms, or a late heartbeat looks like a failure");
   if (o.max_unacked_bytes < (1u << 20)) throw Error("the unacked log bound must be at least 1 MiB");
+  if (!o.status_file.empty() && o.status_file.back() == '/')
+    throw Error("--status-file must name a file, not a directory");
   ft_config_from(o);
 }
 

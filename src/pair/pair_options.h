@@ -16,9 +16,25 @@ namespace ftvm::pair {
 struct PairOptions {
   ft::InitialRole role = ft::InitialRole::kPrimary;
   ft::PairId pair{"vm", 1};
-  // Exactly one of them: connect to the peer, or wait for it to connect.
+  // Exactly one of them: connect to the peer, or wait for it to connect;
+  // neither for a primary that starts alone (`alone`).
   std::string peer;    // host:port
   std::string listen;  // host:port
+  // A primary that starts live without a backup, releasing outputs directly;
+  // it is protected later (see `spares`).
+  bool alone = false;
+  // Host agents (host:port) that can start a backup for this VM. A side
+  // running alone -- started alone, a primary that lost its backup, or a
+  // backup that took over -- asks the next one for a new backup, clones
+  // itself to it while the guest runs and pairs up again, generation + 1.
+  std::vector<std::string> spares;
+  // The host name agents' backups reach this side on (clone and log channel).
+  std::string advertise = "127.0.0.1";
+  // The absolute vm.toml the agents start the backup from (same VM).
+  std::string config_path;
+  // Backup only: receive the machine as a live clone from the primary at
+  // host:port (connect there) instead of booting it from the log header.
+  std::string from_clone;
   // Exactly one of them: the built-in TAS server or an etcd cluster.
   std::string tas;                      // host:port
   std::vector<std::string> tas_etcd;    // host:port of each member
@@ -39,6 +55,8 @@ struct PairOptions {
   std::uint64_t checkpoint_interval = 50'000'000;
   // Print the one-line status on stderr every second.
   bool status = true;
+  // Where to keep a JSON status file, about once a second (empty = none).
+  std::string status_file;
 };
 
 // The driver's timer period: every FtConfig duration is a multiple of it.

@@ -14,7 +14,7 @@ void OutputGatePort::deliver(const machine::Output& out) {
   log_.publish(*driver_);
   ft::OutputId id = next_id_++;
   held_.emplace(id, out);
-  driver_->step(ft::OutputEvent{id, driver_->node().appended()});
+  driver_->output(id);
 }
 
 void OutputGatePort::release(ft::OutputId id) {
@@ -27,6 +27,7 @@ void OutputGatePort::release(ft::OutputId id) {
 void OutputGatePort::go_live() {
   spdlog::warn("ft: won test-and-set: the backup is gone, running alone (logging stopped)");
   log_.stop();
+  live_ = true;
   if (driver_) driver_->close_channel("running alone");
 }
 
@@ -36,8 +37,8 @@ void OutputGatePort::halt(const std::string& reason) {
 }
 
 PrimaryPump::PrimaryPump(machine::Machine& m, PrimaryLog& log, PairDriver& driver, const OutputGatePort& gate,
-                         const host::InputSource& signals, std::uint64_t max_lag, bool status)
-    : m_(m), log_(log), driver_(driver), gate_(gate), signals_(signals), max_lag_(max_lag), status_(status) {}
+                         const host::InputSource& signals, std::uint64_t max_lag, StatusLine status)
+    : m_(m), log_(log), driver_(driver), gate_(gate), signals_(signals), max_lag_(max_lag), status_(std::move(status)) {}
 
 void PrimaryPump::collect(std::vector<machine::Input>&) {
   log_.after_slice();
@@ -57,21 +58,21 @@ void PrimaryPump::collect(std::vector<machine::Input>&) {
 }
 
 bool PrimaryPump::must_hold_guest() {
-  const ft::FtNode& node = driver_.node();
-  if (node.state() != ft::NodeState::kPrimary) return false;
-  if (driver_.paused()) return true;
-  return log_.lag_instructions(node.backup_executed()) > max_lag_;
+  NodeSnapshot node = driver_.snapshot();
+  if (node.state != ft::NodeState::kPrimary) return false;
+  if (node.paused) return true;
+  return log_.lag_instructions(node.backup_executed) > max_lag_;
 }
 
 void PrimaryPump::report_status() {
-  const ft::FtNode& node = driver_.node();
+  NodeSnapshot node = driver_.snapshot();
   StatusSample s;
   s.role = "primary";
-  s.state = node.state();
+  s.state = node.state;
   s.instret = m_.instret();
-  s.lag_instructions = log_.active() ? log_.lag_instructions(node.backup_executed()) : 0;
+  s.lag_instructions = log_.active() ? log_.lag_instructions(node.backup_executed) : 0;
   s.log_bytes = log_.bytes_logged();
-  s.held_outputs = node.held_outputs();
+  s.held_outputs = node.held_outputs;
   status_.maybe_print(s);
 }
 
@@ -79,9 +80,9 @@ void PrimaryPump::drain_outputs() {
   log_.publish(driver_);
   for (;;) {
     driver_.service();
-    const ft::FtNode& node = driver_.node();
+    NodeSnapshot node = driver_.snapshot();
     if (gate_.halted()) return;
-    if (node.held_outputs() == 0 && (node.acked() == node.appended() || node.state() == ft::NodeState::kLive)) {
+    if (node.held_outputs == 0 && (node.acked == node.appended || node.state == ft::NodeState::kLive)) {
       return;
     }
     if (signals_.stop_requested()) return;

@@ -45,6 +45,8 @@ class OutputGatePort final : public host::OutputPort, public ReadyHandler {
 
   bool halted() const { return halted_; }
   const std::string& halt_reason() const { return halt_reason_; }
+  // The backup is gone and we won test-and-set: running alone.
+  bool live() const { return live_; }
 
  private:
   host::OutputPort& real_;
@@ -53,6 +55,7 @@ class OutputGatePort final : public host::OutputPort, public ReadyHandler {
   std::map<ft::OutputId, machine::Output> held_;
   ft::OutputId next_id_ = 1;
   bool halted_ = false;
+  bool live_ = false;
   std::string halt_reason_;
 };
 
@@ -62,10 +65,13 @@ class OutputGatePort final : public host::OutputPort, public ReadyHandler {
 class PrimaryPump final : public host::InputSource {
  public:
   PrimaryPump(machine::Machine& m, PrimaryLog& log, PairDriver& driver, const OutputGatePort& gate,
-              const host::InputSource& signals, std::uint64_t max_lag, bool status);
+              const host::InputSource& signals, std::uint64_t max_lag, StatusLine status);
   int wake_fd() const override { return driver_.wake_fd(); }
   void collect(std::vector<machine::Input>& out) override;
-  bool stop_requested() const override { return gate_.halted(); }
+  bool stop_requested() const override { return gate_.halted() || (stop_when_live_ && gate_.live()); }
+  // Ends the run loop once this side runs alone, so its owner can protect
+  // it again (instead of running on in the paired loop with logging off).
+  void stop_when_live() { stop_when_live_ = true; }
 
   // Runs the driver until every output has been released (or dropped).
   void drain_outputs();
@@ -82,6 +88,7 @@ class PrimaryPump final : public host::InputSource {
   std::uint64_t max_lag_;
   StatusLine status_;
   bool holding_ = false;
+  bool stop_when_live_ = false;
 };
 
 }  // namespace ftvm::pair

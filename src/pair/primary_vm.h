@@ -3,7 +3,8 @@
 // loop as `ftvm run`, but every input is recorded and streamed to the backup
 // over the logging channel, and every output waits behind the output gate
 // until the backup has acknowledged the log it depends on. After losing the
-// backup it asks test-and-set: won, it goes on alone; lost, it halts.
+// backup it asks test-and-set: won, it goes on alone; lost, it halts. It may
+// also start alone (no backup yet) and be protected later (LiveLoop).
 #include <memory>
 
 #include "host/stop_signals.h"
@@ -22,7 +23,7 @@ class PrimaryVm {
   PrimaryVm(const PrimaryVm&) = delete;
   PrimaryVm& operator=(const PrimaryVm&) = delete;
 
-  // Connects to the backup and runs until the guest powers off, the VM is
+  // Connects to the backup (unless alone) and runs until the guest powers off, the VM is
   // stopped or this side halts. Returns the process exit status.
   int run();
 

@@ -1,11 +1,17 @@
 #pragma once
-// The one-line live status `ftvm vm` prints on stderr about once a second:
-// role, FT state, guest instructions, replay lag, log rate, held outputs.
+// The live status of one `ftvm vm` process -- role, FT state, guest
+// instructions, replay lag, log rate, held outputs -- about once a second:
+// as one line on stderr (unless --quiet) and, with --status-file, as a JSON
+// status file that `ftvm status` and `ftvm kill-primary` read. A change of
+// FT state (e.g. the backup going live) is written to the file at once.
 #include <chrono>
 #include <cstdint>
+#include <optional>
 #include <string>
 
 #include "ft/node_state.h"
+#include "pair/pair_options.h"
+#include "pair/status_record.h"
 
 namespace ftvm::pair {
 
@@ -18,19 +24,36 @@ struct StatusSample {
   std::size_t held_outputs = 0;
 };
 
-// The line itself, with the log rate over `seconds`.
+// The line itself, with the log rate over the last interval.
 std::string format_status(const StatusSample& s, std::uint64_t log_bytes_per_second);
+
+// The file's contents for a sample; `identity` gives the fields that do not
+// change (vm, generation, pid, process start, peer).
+VmStatus status_record_from(const StatusSample& s, std::uint64_t log_bytes_per_second, const VmStatus& identity,
+                            std::int64_t now_unix_ms);
 
 class StatusLine {
  public:
-  explicit StatusLine(bool enabled) : enabled_(enabled) {}
-  // Prints when a second has passed since the last line.
+  // The stderr line only.
+  explicit StatusLine(bool enabled) : print_(enabled) {}
+  // The stderr line when options.status, the file when options.status_file.
+  explicit StatusLine(const PairOptions& options);
+
+  // Prints and writes when a second has passed since the last time, and
+  // writes the file at once when the FT state changed.
   void maybe_print(const StatusSample& s);
 
  private:
-  bool enabled_;
+  void write_file(const StatusSample& s);
+
+  bool print_;
+  std::string file_;
+  VmStatus identity_;
   std::chrono::steady_clock::time_point last_ = std::chrono::steady_clock::now();
   std::uint64_t last_bytes_ = 0;
+  std::uint64_t rate_ = 0;
+  std::optional<ft::NodeState> written_state_;
+  bool warned_ = false;
 };
 
 }  // namespace ftvm::pair

@@ -31,7 +31,8 @@ inline std::filesystem::path build_dir() {
   const char* b = std::getenv("FTVM_BUILD_DIR");
   return b ? b : "build";
 }
-inline std::string vm_binary() { return (build_dir() / "tests/pair/ftvm_pair_cli").string(); }
+// The real `ftvm` binary: the pair tests run the command line users run.
+inline std::string vm_binary() { return (build_dir() / "src/ftvm").string(); }
 inline std::string ticker_guest() { return (build_dir() / "tests/pair/ticker.elf").string(); }
 
 inline std::string read_text(const std::filesystem::path& p) {
@@ -58,6 +59,10 @@ class Process {
       int e = ::open(err_.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
       ::dup2(o, 1);
       ::dup2(e, 2);
+      // Only 0-2: a child that starts children of its own (a host agent)
+      // must not hand them these files.
+      ::close(o);
+      ::close(e);
       ::execv(args[0], args.data());
       ::_exit(127);
     }

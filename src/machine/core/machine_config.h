@@ -33,6 +33,12 @@ struct VirtioConfig {
   std::uint8_t mac[6] = {0x52, 0x54, 0x00, 0x12, 0x34, 0x56};  // net
 };
 
+// How the hart executes: the translator to x86-64 (the default where the
+// host allows it) or the interpreter, the reference. Guest-visible behaviour
+// is identical, so the choice is in neither config_hash nor state_hash: a log
+// recorded on one engine replays on the other.
+enum class ExecutionEngine : std::uint8_t { kTranslator, kInterpreter };
+
 struct MachineConfig {
   std::uint64_t ram_size = 512ull << 20;
   // Virtual clock: timebase frequency advertised to the guest, and how many
@@ -48,6 +54,7 @@ struct MachineConfig {
   std::string cmdline;
   // virtio-mmio devices, slot i at layout::kVirtioBase + i*kVirtioStride.
   std::vector<VirtioConfig> virtio;
+  ExecutionEngine engine = ExecutionEngine::kTranslator;
 };
 
 // Device slots used in Input/Output::device: the console UART is slot 0,

@@ -10,6 +10,8 @@ DecodeCache::DecodeCache(GuestRam& ram, Handler decode, Handler page_end)
 void DecodeCache::reset_slots(DecodedPage& page) const {
   for (unsigned i = 0; i < kSlotsPerPage; ++i) page.ops[i].fn = decode_;
   page.ops[kSlotsPerPage].fn = page_end_;
+  page.native.reset();
+  page.native_entries = nullptr;
 }
 
 DecodedPage* DecodeCache::get(std::uint64_t page_index) {

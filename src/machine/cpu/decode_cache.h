@@ -4,6 +4,7 @@
 // the end that leaves the page. Slots are reset in place when the page is
 // written (code-write hook), so pointers into a page stay valid while the
 // interpreter runs in it.
+#include <array>
 #include <cstdint>
 #include <memory>
 #include <vector>
@@ -15,10 +16,20 @@ namespace ftvm::machine::cpu {
 
 inline constexpr unsigned kSlotsPerPage = kPageSize / 2;
 
+// A translated block's entry point (code in the JIT's arena); its argument is
+// the Engine, its result kBlockDone or kBudgetShort (translator.h).
+using NativeCode = std::uint32_t (*)(Engine* engine);
+using NativeSlots = std::array<NativeCode, kSlotsPerPage>;
+
 struct DecodedPage {
   const std::uint8_t* host = nullptr;  // the RAM page's bytes
   std::uint64_t page_index = 0;        // in GuestRam
   Op ops[kSlotsPerPage + 1];           // +1: the page-exit sentinel
+  // Translated blocks by start slot (JIT engine only; created on first use,
+  // dropped with the decoded ops).
+  std::unique_ptr<NativeSlots> native;
+  // native->data() or null: what translated code reads to chain blocks.
+  NativeCode* native_entries = nullptr;
 };
 
 class DecodeCache {

@@ -13,6 +13,10 @@ namespace {
 constexpr std::size_t kMaxDecodedPages = 4096;
 // See the counting rules in engine.h.
 constexpr unsigned kMaxTrapStreak = 1000;
+// The translator passes every suite the interpreter passes and runs the
+// integer workloads 4-10x faster (docs/BENCHMARKS.md); Hart::set_engine
+// selects the interpreter, the reference.
+constexpr EngineKind kDefaultEngine = EngineKind::kJit;
 
 std::uint16_t read_u16(const std::uint8_t* p) { return static_cast<std::uint16_t>(p[0] | (p[1] << 8)); }
 
@@ -20,20 +24,10 @@ std::uint16_t read_u16(const std::uint8_t* p) { return static_cast<std::uint16_t
 const Op* op_decode(Engine& e, const Op* op) {
   DecodedPage& page = *e.cur_page;
   auto slot = static_cast<unsigned>(op - page.ops);
-  e.ensure_code_page(page);
-  const std::uint8_t* bytes = page.host + slot * 2;
-  std::uint16_t low = read_u16(bytes);
-  Op* target = &page.ops[slot];
-  if ((low & 3) != 3) {
-    // Compressed: expanded to its 32-bit twin; illegal ones keep their 16 bits.
-    std::uint32_t expanded = expand_compressed(low);
-    *target = decode(expanded != 0 ? expanded : low, 2);
-  } else {
-    // A 4-byte instruction in the last slot straddles two pages: fetched and
-    // decoded each time, never cached, so the next page needs no tracking.
-    if (slot == kSlotsPerPage - 1) return e.execute_cross_page(low);
-    *target = decode(low | (static_cast<std::uint32_t>(read_u16(bytes + 2)) << 16), 4);
-  }
+  // A 4-byte instruction in the last slot straddles two pages: fetched and
+  // decoded each time, never cached, so the next page needs no tracking.
+  if (!e.decode_slot(page, slot)) return e.execute_cross_page(read_u16(page.host + slot * 2));
+  const Op* target = &page.ops[slot];
   return target->fn(e, target);
 }
 
@@ -48,6 +42,7 @@ const Op* op_page_end(Engine& e, const Op*) {
 Hart::Engine::Engine(Bus& b, const VirtualClock& c)
     : bus(b), ram(b.ram()), clock(c), decode_cache(b.ram(), op_decode, op_page_end) {
   ram.set_code_write_hook([this](std::uint64_t page_index) { on_code_write(page_index); });
+  set_engine(kDefaultEngine);
   reset(0);
 }
 
@@ -84,9 +79,69 @@ void Hart::Engine::drop_decoded_code() {
   decode_cache.clear();
   ram.clear_all_code_pages();
   cur_page = nullptr;
+  ++code_epoch;
+  if (translator) translator->clear();  // no page refers to its blocks any more
 }
 
-void Hart::Engine::on_code_write(std::uint64_t page_index) { decode_cache.invalidate(page_index); }
+bool Hart::Engine::decode_slot(DecodedPage& page, unsigned slot) {
+  Op& target = page.ops[slot];
+  if (target.fn != op_decode) return true;
+  ensure_code_page(page);
+  const std::uint8_t* bytes = page.host + slot * 2;
+  std::uint16_t low = read_u16(bytes);
+  if ((low & 3) != 3) {
+    // Compressed: expanded to its 32-bit twin; illegal ones keep their 16 bits.
+    std::uint32_t expanded = expand_compressed(low);
+    target = decode(expanded != 0 ? expanded : low, 2);
+    return true;
+  }
+  if (slot == kSlotsPerPage - 1) return false;
+  target = decode(low | (static_cast<std::uint32_t>(read_u16(bytes + 2)) << 16), 4);
+  return true;
+}
+
+void Hart::Engine::on_code_write(std::uint64_t page_index) {
+  decode_cache.invalidate(page_index);
+  ++code_epoch;
+}
+
+void Hart::Engine::set_engine(EngineKind kind) {
+  if (kind == EngineKind::kInterpreter) {
+    translator.reset();
+  } else if (!translator) {
+    translator = std::make_unique<Translator>(*this);
+    if (!translator->usable()) translator.reset();  // no executable memory: interpret
+  }
+  drop_decoded_code();  // no page keeps blocks of an arena that is gone
+}
+
+const Op* Hart::Engine::run_native(const Op* op, Instret limit) {
+  if (translator->nearly_full()) {
+    drop_decoded_code();  // empties the arena too; `op` is gone with its page
+    return nullptr;
+  }
+  DecodedPage& page = *cur_page;
+  auto slot = static_cast<unsigned>(op - page.ops);
+  if (!page.native) {
+    page.native = std::make_unique<NativeSlots>();
+    page.native_entries = page.native->data();
+  }
+  NativeCode& code = (*page.native)[slot];
+  if (code == nullptr) code = translator->translate(page, slot);
+  if (code == nullptr) {
+    // Not translatable (straddles the page end): one instruction, interpreted.
+    op->fn(*this, op);
+    ++instret;
+    return nullptr;
+  }
+  native_limit = limit;
+  if (code(this) == kBudgetShort) {
+    // The limit falls inside the block at pc (this one or one chained to):
+    // the interpreter stops exactly there.
+    return instret < limit ? lookup_fetch() : nullptr;
+  }
+  return nullptr;
+}
 
 void Hart::Engine::ensure_code_page(DecodedPage& page) {
   if (ram.is_code_page(page.page_index)) return;
@@ -129,6 +184,7 @@ HartStop Hart::Engine::run(Instret limit) {
       if (take_pending_interrupt()) continue;
     }
     const Op* op = lookup_fetch();
+    if (op != nullptr && translator) op = run_native(op, limit);
     while (op != nullptr) {
       const Op* following = op->fn(*this, op);
       ++instret;

@@ -33,6 +33,7 @@
 #include <atomic>
 #include <cstdint>
 #include <cstring>
+#include <memory>
 
 #include "machine/core/bus.h"
 #include "machine/core/virtual_clock.h"
@@ -42,6 +43,7 @@
 #include "machine/cpu/hart.h"
 #include "machine/cpu/op.h"
 #include "machine/cpu/tlb.h"
+#include "machine/cpu/translator.h"
 
 namespace ftvm::machine {
 
@@ -57,6 +59,8 @@ class Hart::Engine {
   void reset(std::uint64_t pc);
   HartStop run(Instret limit);
   void set_interrupt_line(std::uint64_t mip_bit, bool level);
+  void set_engine(EngineKind kind);
+  EngineKind engine_kind() const { return translator ? EngineKind::kJit : EngineKind::kInterpreter; }
   void request_stop() { stop_requested_.store(true, std::memory_order_relaxed); }
   void flush_caches();
   void hash_state(StateHasher& h) const;
@@ -88,6 +92,10 @@ class Hart::Engine {
   cpu::FetchTlbEntry* fetch_tlb = nullptr;
   cpu::DecodeCache decode_cache;
   cpu::DecodedPage* cur_page = nullptr;  // the page the inner loop runs in
+  // JIT engine: null while the interpreter is selected.
+  std::unique_ptr<cpu::Translator> translator;
+  Instret native_limit = 0;      // the current run()'s limit, for translated blocks
+  std::uint64_t code_epoch = 0;  // bumped whenever decoded code is invalidated
 
   // ---- helpers for handlers ----
   const cpu::Op* next(const cpu::Op* op) {
@@ -164,6 +172,12 @@ class Hart::Engine {
 
   // Fetch (engine.cpp).
   const cpu::Op* lookup_fetch();
+  // Decodes a slot of a page if it is not yet; false for a 4-byte
+  // instruction in the last slot (it straddles the page end: never cached).
+  bool decode_slot(cpu::DecodedPage& page, unsigned slot);
+  // JIT: runs the translated block at `op` (translating it first); returns
+  // the op the interpreter must continue with, or nullptr for the outer loop.
+  const cpu::Op* run_native(const cpu::Op* op, Instret limit);
   const cpu::Op* execute_cross_page(std::uint16_t low_half);
   void ensure_code_page(cpu::DecodedPage& page);
   std::uint64_t current_insn_bits();

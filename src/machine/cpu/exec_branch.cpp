@@ -1,6 +1,7 @@
 // Conditional branches, JAL and JALR. Targets in the same page continue in
 // the decoded page without leaving the inner loop.
 #include "machine/cpu/engine.h"
+#include "machine/cpu/op_kind.h"
 #include "machine/cpu/rv_encoding.h"
 
 namespace ftvm::machine::cpu {
@@ -68,6 +69,25 @@ bool decode_branch(std::uint32_t insn, Op& op) {
       return true;
     }
   }
+}
+
+bool describe_branch_op(Handler h, OpInfo& info) {
+  struct Entry {
+    Handler fn;
+    OpKind kind;
+  };
+  static constexpr Entry kTable[] = {
+      {branch<eq>, OpKind::kBeq},   {branch<ne>, OpKind::kBne},   {branch<lt>, OpKind::kBlt},
+      {branch<ge>, OpKind::kBge},   {branch<ltu>, OpKind::kBltu}, {branch<geu>, OpKind::kBgeu},
+      {op_jal, OpKind::kJal},       {op_jalr, OpKind::kJalr},
+  };
+  for (const Entry& entry : kTable) {
+    if (h == entry.fn) {
+      info = {entry.kind, true};
+      return true;
+    }
+  }
+  return false;
 }
 
 }  // namespace ftvm::machine::cpu

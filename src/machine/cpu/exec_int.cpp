@@ -2,6 +2,7 @@
 #include <limits>
 
 #include "machine/cpu/engine.h"
+#include "machine/cpu/op_kind.h"
 #include "machine/cpu/rv_encoding.h"
 
 namespace ftvm::machine::cpu {
@@ -194,6 +195,35 @@ bool decode_int(std::uint32_t insn, Op& op) {
   op.rd = xd(rd);
   op.rs1 = static_cast<std::uint8_t>(rs1);
   op.rs2 = static_cast<std::uint8_t>(rs2);
+  return true;
+}
+
+bool describe_int_op(Handler h, OpInfo& info) {
+  struct Entry {
+    Handler reg, imm;
+    OpKind kind;
+  };
+  static constexpr Entry kTable[] = {
+      {reg_reg<add>, reg_imm<add>, OpKind::kAdd},    {reg_reg<sub>, nullptr, OpKind::kSub},
+      {reg_reg<sll>, reg_imm<sll>, OpKind::kSll},    {reg_reg<slt>, reg_imm<slt>, OpKind::kSlt},
+      {reg_reg<sltu>, reg_imm<sltu>, OpKind::kSltu}, {reg_reg<xor_>, reg_imm<xor_>, OpKind::kXor},
+      {reg_reg<srl>, reg_imm<srl>, OpKind::kSrl},    {reg_reg<sra>, reg_imm<sra>, OpKind::kSra},
+      {reg_reg<or_>, reg_imm<or_>, OpKind::kOr},     {reg_reg<and_>, reg_imm<and_>, OpKind::kAnd},
+      {reg_reg<addw>, reg_imm<addw>, OpKind::kAddw}, {reg_reg<subw>, nullptr, OpKind::kSubw},
+      {reg_reg<sllw>, reg_imm<sllw>, OpKind::kSllw}, {reg_reg<srlw>, reg_imm<srlw>, OpKind::kSrlw},
+      {reg_reg<sraw>, reg_imm<sraw>, OpKind::kSraw}, {reg_reg<mul>, nullptr, OpKind::kMul},
+      {reg_reg<mulw>, nullptr, OpKind::kMulw},
+  };
+  for (const Entry& entry : kTable) {
+    if (h == entry.reg || (entry.imm != nullptr && h == entry.imm)) {
+      info = {entry.kind, h == entry.imm};
+      return true;
+    }
+  }
+  if (h == op_nop) info = {OpKind::kNop, false};
+  else if (h == op_lui) info = {OpKind::kLui, true};
+  else if (h == op_auipc) info = {OpKind::kAuipc, true};
+  else return false;
   return true;
 }
 

@@ -3,6 +3,7 @@
 #include <type_traits>
 
 #include "machine/cpu/engine.h"
+#include "machine/cpu/op_kind.h"
 #include "machine/cpu/rv_encoding.h"
 
 namespace ftvm::machine::cpu {
@@ -75,6 +76,26 @@ bool decode_mem(std::uint32_t insn, Op& op) {
   op.rs2 = static_cast<std::uint8_t>((insn >> 20) & 31);
   op.imm = (static_cast<std::int32_t>(insn & 0xfe000000u) >> 20) | static_cast<std::int32_t>((insn >> 7) & 31);
   return true;
+}
+
+bool describe_mem_op(Handler h, OpInfo& info) {
+  struct Entry {
+    Handler fn;
+    OpKind kind;
+  };
+  static constexpr Entry kTable[] = {
+      {load<std::int8_t>, OpKind::kLb},    {load<std::int16_t>, OpKind::kLh},   {load<std::int32_t>, OpKind::kLw},
+      {load<std::int64_t>, OpKind::kLd},   {load<std::uint8_t>, OpKind::kLbu},  {load<std::uint16_t>, OpKind::kLhu},
+      {load<std::uint32_t>, OpKind::kLwu}, {store<std::uint8_t>, OpKind::kSb},  {store<std::uint16_t>, OpKind::kSh},
+      {store<std::uint32_t>, OpKind::kSw}, {store<std::uint64_t>, OpKind::kSd},
+  };
+  for (const Entry& entry : kTable) {
+    if (h == entry.fn) {
+      info = {entry.kind, true};
+      return true;
+    }
+  }
+  return false;
 }
 
 }  // namespace ftvm::machine::cpu

@@ -23,6 +23,8 @@ std::uint64_t Hart::freg(unsigned i) const { return i < 32 ? engine_->f[i] : 0; 
 std::uint64_t Hart::csr(unsigned num) const { return engine_->csr_peek(num); }
 unsigned Hart::privilege() const { return engine_->priv; }
 bool Hart::waiting_for_interrupt() const { return engine_->wfi; }
+void Hart::set_engine(EngineKind kind) { engine_->set_engine(kind); }
+EngineKind Hart::engine() const { return engine_->engine_kind(); }
 void Hart::flush_caches() { engine_->flush_caches(); }
 void Hart::hash_state(StateHasher& h) const { engine_->hash_state(h); }
 

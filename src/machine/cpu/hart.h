@@ -28,6 +28,13 @@ inline constexpr std::uint64_t kMipMtip = 1ull << 7;
 inline constexpr std::uint64_t kMipSeip = 1ull << 9;
 inline constexpr std::uint64_t kMipMeip = 1ull << 11;
 
+// How the hart executes guest code. Both give bit-identical guest behaviour
+// and instruction counts; the interpreter is the reference.
+enum class EngineKind : std::uint8_t {
+  kInterpreter,  // pre-decoded ops, one handler call each
+  kJit,          // straight-line blocks translated to x86-64, interpreter fallback
+};
+
 // The hart's complete architectural state as plain data, for snapshots (live
 // clone): what hash_state() covers, and nothing of the engine's caches.
 struct HartState {
@@ -73,6 +80,12 @@ class Hart {
   std::uint64_t csr(unsigned num) const;
   unsigned privilege() const;  // 0 = U, 1 = S, 3 = M
   bool waiting_for_interrupt() const;
+
+  // Selects the execution engine (takes effect at the next run()); never
+  // guest-visible. kJit falls back to the interpreter on hosts it does not
+  // support, which engine() then reports.
+  void set_engine(EngineKind kind);
+  EngineKind engine() const;
 
   // Drops decoded blocks and TLB entries; never guest-visible.
   void flush_caches();

@@ -29,6 +29,10 @@ class Clint : public Device {
   void save_state(SnapshotWriter& w) const;
   void restore_state(SnapshotReader& r);
 
+  // Power-on state (machine warm reset): no software interrupt, no timer
+  // armed. The clock is the machine's and keeps running through a reset.
+  void power_on_reset();
+
   // Recomputes MTIP from the clock at the hart's current count.
   void update_timer_line();
   // The armed compare value (UINT64_MAX at reset: no timer).

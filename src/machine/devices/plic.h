@@ -38,6 +38,10 @@ class Plic : public Device, public IrqSink {
   void save_state(SnapshotWriter& w) const;
   void restore_state(SnapshotReader& r);
 
+  // Power-on state (machine warm reset): every register cleared. Line levels
+  // are the devices' to drive, so they stay; a line still high re-pends.
+  void power_on_reset();
+
   // A device's interrupt line; ids outside 1..31 are ignored.
   void set_irq(unsigned source, bool level) override;
 

@@ -31,6 +31,9 @@ class TestFinisher : public Device {
   void save_state(SnapshotWriter& w) const;
   void restore_state(SnapshotReader& r);
 
+  // Back to kRunning (the machine has carried out the reset it asked for).
+  void power_on_reset();
+
   State state() const { return state_; }
   int exit_code() const { return exit_code_; }
 

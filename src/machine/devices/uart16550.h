@@ -40,6 +40,10 @@ class Uart16550 : public Device {
   void save_state(SnapshotWriter& w) const;
   void restore_state(SnapshotReader& r);
 
+  // Power-on state (machine warm reset): registers cleared, received bytes
+  // not yet read are lost, as on a power cycle.
+  void power_on_reset();
+
   std::size_t rx_queued() const { return rx_.size(); }
 
  private:

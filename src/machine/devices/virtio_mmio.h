@@ -9,6 +9,7 @@
 // DEVICE_NEEDS_RESET, raises a config-change interrupt and ignores the queues
 // until the driver resets it.
 #include <array>
+#include <cstddef>
 #include <cstdint>
 #include <vector>
 
@@ -57,9 +58,17 @@ class VirtioMmio : public Device {
   void save_state(SnapshotWriter& w) const;
   void restore_state(SnapshotReader& r);
 
+  // Power-on state (machine warm reset): as if the driver wrote status 0.
+  // Requests still waiting for the host are dropped, but tags keep counting,
+  // so a completion the host delivers later for one of them is recognised
+  // and ignored (deterministically: the same in a replay).
+  void power_on_reset() { reset_transport(); }
+
   // Emits again the Output of every request still waiting for the host, in
   // tag order (a new primary re-issues what the old one may have lost).
   virtual void reissue_in_flight() {}
+  // How many requests are waiting for the host (what reissue_in_flight() emits).
+  virtual std::size_t requests_in_flight() const { return 0; }
 
   std::uint32_t status() const { return status_; }
   std::uint32_t interrupt_status() const { return interrupt_status_; }

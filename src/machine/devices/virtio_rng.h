@@ -22,6 +22,7 @@ class VirtioRng : public VirtioMmio {
   void apply_input(const Input& in) override;
   void reissue_in_flight() override { requests_.reissue(output()); }
   std::size_t in_flight() const { return requests_.size(); }
+  std::size_t requests_in_flight() const override { return requests_.size(); }
 
  protected:
   std::uint32_t device_id() const override { return 4; }

@@ -5,7 +5,8 @@
 //  * the host must be an x86-64 whose SSE control register says
 //    round-to-nearest-even with flush-to-zero and denormals-are-zero off
 //    (checked on every call, so a stray fesetround elsewhere in the process
-//    merely disables the shortcut); IEEE-754 then fixes the result bits;
+//    merely disables the shortcut); IEEE-754 then fixes the result bits.
+//    The fused multiply-add instead proves its result is the RNE one;
 //  * the result must be normal and not the smallest normal, so OF/UF cannot
 //    arise (a result equal to 2^emin may hide a tiny-after-rounding UF);
 //  * NX is computed exactly, by an error-free transformation or an integer
@@ -157,14 +158,18 @@ T host_fused_multiply_add(T a, T b, T c) {
   return std::fma(a, b, c);
 }
 
-// Whether a*b + c == r exactly, decided on integer significands aligned at
-// the lowest of the three exponents. Undecidable (the caller falls back)
-// when that alignment would not fit: every aligned term must stay below
-// 2^126, so the signed sum, computed modulo 2^128, is zero only if it is
-// truly zero.
-struct ExactnessCheck {
-  bool decidable;
-  bool exact;
+// Where the exact a*b + c lies relative to the host's result r, decided on
+// integer significands aligned at the lowest of the four exponents.
+// Undecidable (the caller falls back) when that alignment would not fit:
+// every aligned term must stay below 2^126, so the signed sum, computed
+// modulo 2^128, is the true residual.
+// (A plain enum: returning three bools made the compiler assemble them in
+// memory, and the store-forwarding stall cost a third of the FMA.)
+enum class FusedResidual : std::uint8_t {
+  kUndecidable,
+  kExact,       // a*b + c == r
+  kNearest,     // inexact, and r is a*b + c rounded to nearest, ties to even
+  kNotNearest,  // the host rounded some other way
 };
 
 inline u128 signed_term(bool negative, u128 magnitude, int shift) {
@@ -173,7 +178,7 @@ inline u128 signed_term(bool negative, u128 magnitude, int shift) {
 }
 
 template <typename F>
-ExactnessCheck fused_sum_is_exact(typename F::Bits a, typename F::Bits b, typename F::Bits c, typename F::Bits r) {
+FusedResidual fused_residual(typename F::Bits a, typename F::Bits b, typename F::Bits c, typename F::Bits r) {
   const Scaled x = decode_finite<F>(a);
   const Scaled y = decode_finite<F>(b);
   const Scaled z = decode_finite<F>(c);
@@ -186,27 +191,43 @@ ExactnessCheck fused_sum_is_exact(typename F::Bits a, typename F::Bits b, typena
   const int result_shift = w.exp - lowest;
   if (product_shift > kTermBits - 2 * F::kPrecision || addend_shift > kTermBits - F::kPrecision ||
       result_shift > kTermBits - F::kPrecision) {
-    return {false, false};
+    return FusedResidual::kUndecidable;
   }
-  const u128 sum = signed_term(x.negative != y.negative, x.sig * y.sig, product_shift) +
-                   signed_term(z.negative, z.sig, addend_shift) + signed_term(!w.negative, w.sig, result_shift);
-  return {true, sum == 0};
+  const u128 residual = signed_term(x.negative != y.negative, x.sig * y.sig, product_shift) +
+                        signed_term(z.negative, z.sig, addend_shift) + signed_term(!w.negative, w.sig, result_shift);
+  if (residual == 0) return FusedResidual::kExact;
+  // r is a normal number: one unit in its last place is 2^result_shift here.
+  // Its neighbour on the side of the exact value is that far away, except
+  // below a power of two, where the gap is half as wide. r's significand is
+  // even at a power of two, so a tie goes to r there as well.
+  const bool negative = (residual >> 127) != 0;
+  const u128 magnitude = negative ? ~residual + 1 : residual;
+  const u128 ulp = u128{1} << result_shift;
+  if (magnitude >= ulp) return FusedResidual::kNotNearest;
+  const bool toward_zero = negative != w.negative;
+  const bool power_of_two = w.sig == (u128{1} << F::kFracBits);
+  const auto nearest_if = [](bool c) { return c ? FusedResidual::kNearest : FusedResidual::kNotNearest; };
+  if (power_of_two && toward_zero) return nearest_if((magnitude << 2) <= ulp);
+  const u128 twice = magnitude << 1;
+  return nearest_if(twice < ulp || (twice == ulp && (w.sig & 1) == 0));
 }
 
+// Unlike the other shortcuts this one does not read the host's rounding mode
+// (reading MXCSR cost more than the whole fused multiply-add): the residual
+// proves the host's result is the round-to-nearest-even one, whatever mode
+// produced it. FTZ/DAZ cannot matter: operands are normal and a result that
+// the host flushed to zero fails is_safe_result.
 template <typename F>
 bool fast_fma(typename F::Bits a, typename F::Bits b, typename F::Bits c, Rounding rm, typename F::Bits& out,
               std::uint8_t& flags) {
   using T = HostFloat<F>;
-  if (rm != Rounding::kRne || !is_ordinary<F>(a) || !is_ordinary<F>(b) || !is_ordinary<F>(c) ||
-      !host_matches_rne()) {
-    return false;
-  }
+  if (rm != Rounding::kRne || !is_ordinary<F>(a) || !is_ordinary<F>(b) || !is_ordinary<F>(c)) return false;
   const T fused = host_fused_multiply_add(std::bit_cast<T>(a), std::bit_cast<T>(b), std::bit_cast<T>(c));
   const auto bits = std::bit_cast<typename F::Bits>(fused);
   if (!is_safe_result<F>(bits)) return false;
-  const ExactnessCheck check = fused_sum_is_exact<F>(a, b, c, bits);
-  if (!check.decidable) return false;
-  if (!check.exact) flags |= kInexact;
+  const FusedResidual check = fused_residual<F>(a, b, c, bits);
+  if (check != FusedResidual::kExact && check != FusedResidual::kNearest) return false;
+  if (check == FusedResidual::kNearest) flags |= kInexact;
   out = bits;
   return true;
 }

@@ -57,6 +57,8 @@ Machine::Impl::Impl(const MachineConfig& config)
   bus_.map(layout::kClint, layout::kClintSize, clint_);
   bus_.map(layout::kPlic, layout::kPlicSize, plic_);
   bus_.map(layout::kUart, Uart16550::kWindowSize, uart_);
+  hart_.set_engine(config.engine == ExecutionEngine::kInterpreter ? EngineKind::kInterpreter
+                                                                   : EngineKind::kJit);
   create_virtio_devices();
   boot();
 }
@@ -112,10 +114,10 @@ void Machine::Impl::emit(Output out) {
 }
 
 bool Machine::Impl::stop_reason(StopReason& why) const {
-  switch (finisher_.state()) {
-    case TestFinisher::State::kPowerOff: why = StopReason::kPowerOff; return true;
-    case TestFinisher::State::kReset: why = StopReason::kReset; return true;
-    case TestFinisher::State::kRunning: break;
+  // A reset request never survives to here: run_until() carries it out first.
+  if (finisher_.state() == TestFinisher::State::kPowerOff) {
+    why = StopReason::kPowerOff;
+    return true;
   }
   // Console bytes ride along until a batch fills up (or the run stops for
   // another reason), so a chatty guest does not stop the run per character.
@@ -140,6 +142,10 @@ Instret Machine::Impl::timer_horizon(Instret limit) const {
 StopReason Machine::Impl::run_until(Instret limit) {
   StopReason why = StopReason::kLimit;
   for (;;) {
+    // The finisher stopped the hart right after the guest's store, so the
+    // reset happens at that count whatever limit the host chose. Its
+    // Output{kReset} then stops this run (kOutput).
+    if (reset_requested()) warm_reset();
     if (stop_reason(why)) return why;
     if (hart_.instret() >= limit) return StopReason::kLimit;
     clint_.update_timer_line();
@@ -152,11 +158,12 @@ StopReason Machine::Impl::run_until(Instret limit) {
         // nothing; the hart gives up after a bounded number of traps. Like
         // WFI, only an input can change anything then, so report idle: the
         // host sleeps instead of spinning on a hung guest.
-        if (hart_.instret() == before && !stop_reason(why)) return StopReason::kIdle;
+        if (hart_.instret() == before && !reset_requested() && !stop_reason(why)) return StopReason::kIdle;
         break;
       case HartStop::kWfi: {
         bool timer_was = timer_line_;
         clint_.update_timer_line();
+        if (reset_requested()) break;  // the loop carries it out
         if (stop_reason(why)) return why;
         // The clock stands still while no instructions retire, so unless the
         // timer just came due, only an Input (a Time sample, a device event)
@@ -203,6 +210,12 @@ void Machine::Impl::reissue_in_flight() {
   for (auto& dev : virtio_) dev->reissue_in_flight();
 }
 
+std::size_t Machine::Impl::requests_in_flight() const {
+  std::size_t n = 0;
+  for (const auto& dev : virtio_) n += dev->requests_in_flight();
+  return n;
+}
+
 std::uint64_t Machine::Impl::state_hash() const {
   StateHasher h;
   h.label("hart");
@@ -231,10 +244,12 @@ Instret Machine::instret() const { return impl_->instret(); }
 void Machine::apply(const Input& in) { impl_->apply(in); }
 std::vector<Output> Machine::take_outputs() { return impl_->take_outputs(); }
 void Machine::reissue_in_flight() { impl_->reissue_in_flight(); }
+std::size_t Machine::requests_in_flight() const { return impl_->requests_in_flight(); }
 std::uint64_t Machine::state_hash() const { return impl_->state_hash(); }
 std::uint64_t Machine::mtime() const { return impl_->mtime(); }
 std::uint64_t Machine::next_timer_deadline() const { return impl_->next_timer_deadline(); }
 int Machine::exit_code() const { return impl_->exit_code(); }
+std::uint64_t Machine::resets() const { return impl_->resets(); }
 const MachineConfig& Machine::config() const { return impl_->config(); }
 
 }  // namespace ftvm::machine

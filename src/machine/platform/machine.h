@@ -26,7 +26,8 @@ enum class StopReason {
               // that keeps trapping without retiring an instruction
   kOutput,    // outputs are waiting in take_outputs()
   kPowerOff,  // the guest powered off (exit_code() tells how)
-  kReset,     // the guest asked for a reset
+  kReset,     // not returned any more: a guest reset is carried out inside the
+              // machine (see resets()); kept so that existing switches compile
 };
 
 class Machine {
@@ -46,6 +47,8 @@ class Machine {
   // host (disk I/O, entropy). A backup going live calls this: the old
   // primary's host may never have carried them out.
   void reissue_in_flight();
+  // Device requests (disk I/O, entropy) waiting for the host's completion.
+  std::size_t requests_in_flight() const;
 
   // Full-state hash: hart registers and CSRs, RAM, every device, the clock.
   std::uint64_t state_hash() const;
@@ -54,6 +57,15 @@ class Machine {
   std::uint64_t mtime() const;
   std::uint64_t next_timer_deadline() const;
   int exit_code() const;  // after kPowerOff: 0 clean, else the guest's code
+  // Guest reboots (SiFive test finisher "reset") carried out so far. A reboot
+  // is a warm reset inside the machine, at the count of the guest's request:
+  // RAM is cleared and the boot images are loaded again, the hart and every
+  // device return to power-on state, and instret and guest time keep
+  // counting -- so a recording or an FT pair simply continues across it. The
+  // run that performs it stops with kOutput and an Output{kReset}; the host
+  // need not do anything. Device requests in flight at the reset are dropped;
+  // a completion the host delivers for one later is applied and ignored.
+  std::uint64_t resets() const;
   const MachineConfig& config() const;
 
   // ---- Snapshots and live clone (snapshot.cpp) ----

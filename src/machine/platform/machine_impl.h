@@ -43,6 +43,12 @@ class Machine::Impl : public HartPort, public OutputSink {
 
   // Emits the Outputs of every device request still waiting for the host.
   void reissue_in_flight();
+  std::size_t requests_in_flight() const;
+  // The guest's reboot (warm_reset.cpp): RAM cleared and the boot images
+  // loaded again, the hart and every device at power-on state; instret and
+  // the clock keep counting. run_until() calls it when the finisher asks.
+  void warm_reset();
+  std::uint64_t resets() const { return resets_; }
 
   // HartPort
   Instret instret() const override { return hart_.instret(); }
@@ -68,6 +74,7 @@ class Machine::Impl : public HartPort, public OutputSink {
   void boot();
   // The count at which the timer fires next, capped at `limit`.
   Instret timer_horizon(Instret limit) const;
+  bool reset_requested() const { return finisher_.state() == TestFinisher::State::kReset; }
   // Why the machine must stop now, if it must.
   bool stop_reason(StopReason& why) const;
   Device& device_for_slot(std::uint32_t slot);
@@ -85,6 +92,9 @@ class Machine::Impl : public HartPort, public OutputSink {
   std::vector<Output> outputs_;
   BootLayout boot_;
   bool timer_line_ = false;  // last MTIP level driven, to see whether a WFI can end
+  // Warm resets carried out so far: for the host to report, not guest state
+  // (neither hashed nor snapshotted; the kReset Output is the event).
+  std::uint64_t resets_ = 0;
 };
 
 }  // namespace ftvm::machine

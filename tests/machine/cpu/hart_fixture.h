@@ -4,6 +4,8 @@
 #include <gtest/gtest.h>
 
 #include <cstdint>
+#include <cstdlib>
+#include <string_view>
 #include <vector>
 
 #include "asm.h"
@@ -37,9 +39,20 @@ inline constexpr std::uint64_t kRamBase = 0x8000'0000;
 inline constexpr std::uint64_t kRamSize = 16ull << 20;
 inline constexpr std::uint64_t kDeviceBase = 0x1000'0000;
 
+// The engine every HartTest runs on: FTVM_TEST_ENGINE=jit or =interp (the
+// default), so that the whole suite runs against each engine.
+inline EngineKind engine_under_test() {
+  const char* name = std::getenv("FTVM_TEST_ENGINE");
+  return name != nullptr && std::string_view(name) == "jit" ? EngineKind::kJit : EngineKind::kInterpreter;
+}
+
 class HartTest : public ::testing::Test {
  protected:
-  HartTest() { bus.map(kDeviceBase, 0x1000, device); hart.reset(kRamBase); }
+  HartTest() {
+    bus.map(kDeviceBase, 0x1000, device);
+    hart.set_engine(engine_under_test());
+    hart.reset(kRamBase);
+  }
 
   // Copies a program to `at` (through GuestRam::write, like DMA).
   void load(const Program& p, std::uint64_t at = kRamBase) { ASSERT_TRUE(ram.write(at, p.bytes().data(), p.size())); }

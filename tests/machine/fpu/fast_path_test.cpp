@@ -99,6 +99,34 @@ TEST(FpuFastPath, HostInAnotherRoundingModeDoesNotLeakIntoResults) {
   }
 }
 
+// The fused multiply-add does not read the host's mode: it proves from the
+// residual that the host's result is the RNE one. Under a directed host mode
+// it must therefore either decline or agree exactly with the soft-float (and
+// it still answers whenever the directed result happens to be the nearest).
+TEST(FpuFastPath, FusedMultiplyAddIsRightInEveryHostMode) {
+  for (int mode : {FE_UPWARD, FE_DOWNWARD, FE_TOWARDZERO}) {
+    HostFpuScope scope(mode);
+    FloatSource<Layout64> src(77);
+    Tally fma;
+    std::uint8_t scratch = 0;
+    for (int i = 0; i < kSamples / 10; ++i) {
+      const auto a = src.next();
+      const auto b = src.below(2) ? src.near(a) : src.next();
+      const auto c =
+          src.below(2) ? src.next() : src.near(detail::mul<Binary64>(a, b, Rounding::kRne, scratch) ^ Binary64::kSignMask);
+      compare<Binary64>(fma, detail::fast_fma<Binary64>, detail::fma<Binary64>, a, b, c);
+      if (::testing::Test::HasFatalFailure()) return;
+    }
+    if (FTVM_FPU_HOST_FAST_PATH) {
+      EXPECT_GT(fma.taken, fma.total / 10);
+    }
+    // A tie: 1 + 2^-53 (as 2^-27 * 2^-26 + 1) is 1 under RNE, 1+ulp rounded up.
+    std::uint8_t flags = 0;
+    EXPECT_EQ(f64_fma(bits(0x1p-27), bits(0x1p-26), kOne64, Rounding::kRne, flags), kOne64);
+    EXPECT_EQ(flags, kInexact);
+  }
+}
+
 #if FTVM_FPU_HOST_FAST_PATH
 TEST(FpuFastPath, HostFlushToZeroDoesNotLeakIntoResults) {
   const unsigned saved = _mm_getcsr();

@@ -1,0 +1,281 @@
+#include "pair/live_loop.h"
+
+#include <spdlog/spdlog.h>
+#include <sys/timerfd.h>
+#include <unistd.h>
+
+#include <algorithm>
+
+#include <cstdio>
+
+#include "agent/agent_client.h"
+#include "clone/tcp.h"
+#include "disk/unique_fd.h"
+#include "host/console_input.h"
+#include "host/entropy_source.h"
+#include "host/event_waiter.h"
+#include "host/guest_timebase.h"
+#include "host/input_port.h"
+#include "host/live_runner.h"
+#include "host/monotonic_clock.h"
+#include "host/runnable_machine.h"
+#include "machine/core/error.h"
+#include "pair/clone_preamble.h"
+#include "pair/clone_source.h"
+#include "pair/exit_codes.h"
+#include "pair/machine_description.h"
+#include "pair/pair_setup.h"
+#include "pair/primary_parts.h"
+#include "pair/status_feed.h"
+#include "replay/state_digest.h"
+
+namespace ftvm::pair {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+// After a failed attempt, the next agent is asked this much later: a host
+// that just refused is unlikely to accept at once, and the guest should not
+// be stopped again and again for nothing.
+constexpr std::chrono::seconds kRetryPause{1};
+constexpr std::chrono::milliseconds kAgentLimit{5000};
+
+double ms_since(Clock::time_point t) { return std::chrono::duration<double, std::milli>(Clock::now() - t).count(); }
+double ms(std::chrono::nanoseconds d) { return std::chrono::duration<double, std::milli>(d).count(); }
+
+// Ends the alone loop when the next protection attempt is due. Its timer
+// wakes an idle guest's loop then (a Linux guest may sleep for seconds).
+class DueAt final : public host::InputSource {
+ public:
+  explicit DueAt(std::optional<Clock::time_point> at) : at_(at) {
+    if (!at_) return;
+    timer_ = disk::UniqueFd(::timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC));
+    if (!timer_.valid()) throw Error("timerfd_create failed");
+    // steady_clock is CLOCK_MONOTONIC on Linux.
+    auto ns = std::chrono::duration_cast<std::chrono::nanoseconds>(at_->time_since_epoch()).count();
+    itimerspec when{};
+    when.it_value.tv_sec = ns / 1'000'000'000;
+    when.it_value.tv_nsec = std::max<long long>(1, ns % 1'000'000'000);
+    ::timerfd_settime(timer_.get(), TFD_TIMER_ABSTIME, &when, nullptr);
+  }
+  int wake_fd() const override { return timer_.valid() ? timer_.get() : -1; }
+  void collect(std::vector<machine::Input>&) override {}
+  bool stop_requested() const override { return at_ && Clock::now() >= *at_; }
+
+ private:
+  std::optional<Clock::time_point> at_;
+  disk::UniqueFd timer_;
+};
+
+// The spare list as the new backup should try it: from the agent after
+// `used` round to `used` itself last.
+std::vector<std::string> rotated_after(const std::vector<std::string>& spares, std::size_t used) {
+  std::vector<std::string> out;
+  for (std::size_t i = 1; i <= spares.size(); ++i) out.push_back(spares[(used + i) % spares.size()]);
+  return out;
+}
+
+}  // namespace
+
+struct LiveLoop::Attempt {
+  std::string agent;
+  std::uint64_t generation = 0;
+  std::unique_ptr<ChannelListener> channel_listener;
+  std::unique_ptr<CloneSource> clone;
+  Clock::time_point started;
+};
+
+LiveLoop::LiveLoop(machine::Machine& m, LiveBackends& backends, host::StopSignals& signals, PairOptions options,
+                   std::string role)
+    : m_(m), backends_(backends), signals_(signals), options_(std::move(options)), role_(std::move(role)) {}
+
+LiveLoop::~LiveLoop() = default;
+
+int LiveLoop::run(std::optional<LogChannel> channel) {
+  host::EntropySource entropy;
+  host::HostOutputDispatcher dispatcher(STDOUT_FILENO, entropy);
+  host::ConsoleInput console(STDIN_FILENO);
+  Host host{dispatcher, {&signals_, &console, &entropy}};
+  backends_.attach(dispatcher, host.sources);
+  if (channel) {
+    if (auto end = run_paired(host, std::move(*channel), true)) return *end;
+  }
+  for (;;) {
+    std::unique_ptr<Attempt> attempt = start_attempt();
+    if (auto end = run_alone(host, attempt.get())) return *end;
+    if (!attempt) continue;  // the retry pause is over
+    if (!attempt->clone->paused()) {
+      attempt_failed(attempt->agent, attempt->clone->failure().value_or("the clone stopped"));
+      continue;
+    }
+    std::optional<LogChannel> backup = finish_attempt(*attempt);
+    attempt.reset();
+    if (!backup) continue;
+    if (auto end = run_paired(host, std::move(*backup), false)) return *end;
+  }
+}
+
+std::unique_ptr<LiveLoop::Attempt> LiveLoop::start_attempt() {
+  if (options_.spares.empty()) return nullptr;
+  if (retry_at_ && Clock::now() < *retry_at_) return nullptr;
+  retry_at_.reset();
+  const std::size_t used = next_spare_++ % options_.spares.size();
+  auto a = std::make_unique<Attempt>();
+  a->agent = options_.spares[used];
+  a->generation = options_.pair.generation + 1;
+  a->started = Clock::now();
+  try {
+    clone::TcpListener clone_listener(options_.advertise + ":0");
+    a->channel_listener = std::make_unique<ChannelListener>(options_.advertise + ":0");
+    agent::StartBackup request;
+    request.name = options_.pair.vm_name;
+    request.generation = a->generation;
+    request.config_path = options_.config_path;
+    request.peer = options_.advertise + ":" + std::to_string(a->channel_listener->port());
+    request.from_clone = options_.advertise + ":" + std::to_string(clone_listener.port());
+    request.tas = options_.tas;
+    request.tas_etcd = options_.tas_etcd;
+    request.spares = rotated_after(options_.spares, used);
+    // The backup's own backups reach it on its agent's host.
+    request.advertise = clone::split_host_port(a->agent).first;
+    request.checkpoint_interval = options_.checkpoint_interval;
+    agent::StartedBackup started = agent::request_backup(a->agent, request, kAgentLimit);
+    std::fprintf(stderr, "ftvm vm: protecting %s: backup generation %llu started by %s (pid %lld, log %s)\n",
+                 options_.pair.vm_name.c_str(), static_cast<unsigned long long>(a->generation), a->agent.c_str(),
+                 static_cast<long long>(started.pid), started.log.c_str());
+    std::fflush(stderr);
+    a->clone = std::make_unique<CloneSource>(m_, std::move(clone_listener),
+                                             encode_clone_preamble(describe_machine(backends_.opened_disks())),
+                                             clone::ClonePolicy{}, options_.connect_timeout);
+  } catch (const std::exception& e) {
+    attempt_failed(a->agent, e.what());
+    return nullptr;
+  }
+  return a;
+}
+
+void LiveLoop::attempt_failed(const std::string& agent, const std::string& why) {
+  spdlog::warn("ft: cannot protect {} with a backup from {}: {} (next try in {} s, still running alone)",
+               options_.pair.vm_name, agent, why, kRetryPause.count());
+  retry_at_ = Clock::now() + kRetryPause;
+}
+
+std::optional<LogChannel> LiveLoop::finish_attempt(Attempt& a) {
+  try {
+    clone::CloneProgress p = a.clone->complete();
+    std::optional<LogChannel> channel = a.channel_listener->accept(options_.connect_timeout);
+    if (!channel) throw Error("the new backup verified the clone but never opened the log channel");
+    std::fprintf(stderr,
+                 "ftvm vm: cloned to the backup from %s: rounds %u, %llu bytes, at instret %llu, pause %.1f ms, "
+                 "total %.1f ms (%.1f ms since the request)\n",
+                 a.agent.c_str(), p.rounds, static_cast<unsigned long long>(p.bytes),
+                 static_cast<unsigned long long>(p.instret), ms(p.pause), ms(p.total), ms_since(a.started));
+    std::fflush(stderr);
+    options_.pair.generation = a.generation;
+    stopped_since_ = a.clone->paused_at();
+    return channel;
+  } catch (const std::exception& e) {
+    attempt_failed(a.agent, e.what());
+    return std::nullopt;
+  }
+}
+
+std::optional<int> LiveLoop::run_alone(Host& host, Attempt* attempt) {
+  host::MachineAdapter machine(m_);
+  host::MachineInputPort inputs(machine);
+  LiveStatusFeed status(StatusLine(options_), role_, m_, 0);
+  DueAt retry(attempt ? std::nullopt : retry_at_);
+  std::vector<host::InputSource*> sources = host.sources;
+  sources.push_back(&status);
+  sources.push_back(attempt ? static_cast<host::InputSource*>(attempt->clone.get()) : &retry);
+  host::SteadyClock clock;
+  host::GuestTimebase timebase(clock, m_.config().timebase_hz, m_.mtime());
+  host::PollWaiter waiter;
+  host::LiveRunner runner(machine, inputs, host.dispatcher, timebase, waiter, std::move(sources));
+  host::RunResult result = runner.run();
+  std::fflush(stdout);
+  bool ours = result.end == host::RunEnd::kStopped && !signals_.stop_requested() &&
+              (attempt || retry.stop_requested());
+  if (ours) return std::nullopt;
+  return exit_status(result);
+}
+
+std::optional<int> LiveLoop::run_paired(Host& host, LogChannel channel, bool first) {
+  spdlog::info("ft: primary of {}/{} connected to its backup at {}", options_.pair.vm_name, options_.pair.generation,
+               channel.peer_name());
+  replay::LogHeader header{replay::config_hash(m_.config()), describe_machine(backends_.opened_disks())};
+  PrimaryLog log(m_, header, options_.checkpoint_interval);
+  ft::FtNode node(ft_config_from(options_), options_.pair, ft::InitialRole::kPrimary);
+  TasClaim tas(make_tas_client(options_), options_.host_id.empty() ? default_host_id() : options_.host_id);
+  OutputGatePort gate(host.dispatcher, log);
+  PairDriver driver(node, std::move(channel), tas, gate);
+  gate.connect(driver);
+  log.publish(driver);  // the header goes first
+  if (!driver.await_first_ack(options_.connect_timeout)) {
+    std::string why = driver.close_reason().empty() ? std::string("no answer in time") : driver.close_reason();
+    if (first) throw Error("the backup never acknowledged the log header: " + why);
+    attempt_failed("the new backup", "it never acknowledged the log header: " + why);
+    return std::nullopt;
+  }
+  // From here on heartbeats must not wait for the vCPU thread: a checkpoint
+  // digest of a large RAM can take longer than the backup's failure timeout.
+  driver.start_keeper();
+  if (stopped_since_) {
+    std::fprintf(stderr, "ftvm vm: protected as generation %llu: the guest was stopped %.1f ms\n",
+                 static_cast<unsigned long long>(options_.pair.generation), ms_since(*stopped_since_));
+    std::fflush(stderr);
+    stopped_since_.reset();
+  }
+
+  host::MachineAdapter machine(m_);
+  RecordingInputPort inputs(m_, log);
+  PrimaryPump pump(m_, log, driver, gate, signals_, options_.max_lag_instructions, StatusLine(options_));
+  if (!options_.spares.empty()) pump.stop_when_live();
+  std::vector<host::InputSource*> sources = host.sources;
+  sources.push_back(&pump);
+  host::SteadyClock clock;
+  host::GuestTimebase timebase(clock, m_.config().timebase_hz, m_.mtime());
+  host::PollWaiter waiter;
+  host::LiveRunner runner(machine, inputs, gate, timebase, waiter, std::move(sources));
+  host::RunResult result = runner.run();
+
+  if (gate.halted()) {
+    std::fflush(stdout);
+    std::fprintf(stderr, "ftvm vm: primary halted: %s\n", gate.halt_reason().c_str());
+    return kExitHalted;
+  }
+  if (result.end == host::RunEnd::kPowerOff) log.finish();
+  // Whatever the guest said last still needs the backup's ack to leave.
+  pump.drain_outputs();
+  std::fflush(stdout);
+  if (gate.halted()) {
+    std::fprintf(stderr, "ftvm vm: primary halted: %s\n", gate.halt_reason().c_str());
+    return kExitHalted;
+  }
+  if (result.end == host::RunEnd::kStopped && gate.live() && !signals_.stop_requested()) {
+    std::fprintf(stderr, "ftvm vm: lost the backup of generation %llu at instret %llu: running alone\n",
+                 static_cast<unsigned long long>(options_.pair.generation),
+                 static_cast<unsigned long long>(m_.instret()));
+    std::fflush(stderr);
+    return std::nullopt;
+  }
+  return exit_status(result);
+}
+
+int LiveLoop::exit_status(const host::RunResult& result) {
+  const int exit_code = result.exit_code;
+  switch (result.end) {
+    case host::RunEnd::kPowerOff:
+      std::fprintf(stderr, "ftvm vm: %s: the guest powered off at instret %llu, state hash %016llx\n", role_.c_str(),
+                   static_cast<unsigned long long>(m_.instret()), static_cast<unsigned long long>(m_.state_hash()));
+      return exit_code;
+    case host::RunEnd::kReset: std::fprintf(stderr, "ftvm vm: the guest asked for a reset; stopping\n"); return kExitReset;
+    case host::RunEnd::kStopped:
+      std::fprintf(stderr, "ftvm vm: stopped\n");
+      return signals_.signal_number() != 0 ? 128 + signals_.signal_number() : exit_code;
+  }
+  return 1;
+}
+
+}  // namespace ftvm::pair

@@ -1,0 +1,77 @@
+#pragma once
+// The life of a VM that runs live on this host, from the first instruction
+// (a primary) or from a takeover (a backup that went live) until the guest
+// powers off, resets or the process is stopped. It alternates two phases:
+//
+//   paired: the primary's loop -- inputs recorded and streamed to a backup,
+//           outputs behind the output gate (as PrimaryVm always did);
+//   alone:  the plain live loop, outputs released directly.
+//
+// While alone and given spare host agents, it protects itself: asks the next
+// agent to start `ftvm vm --role backup --from-clone`, clones the machine to
+// it while the guest keeps running, stops the guest for the final pages and
+// state, waits for the backup's verified verdict, and pairs up with it as
+// generation + 1 (so test-and-set keys of an older pair never decide the new
+// one). A failed attempt leaves it alone and tries the next agent a little
+// later; losing the backup of a pair (after winning test-and-set) brings it
+// back to alone, and so to the next attempt.
+#include <chrono>
+#include <cstddef>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "host/host_output_dispatcher.h"
+#include "host/input_source.h"
+#include "host/live_runner.h"
+#include "host/stop_signals.h"
+#include "machine/platform/machine.h"
+#include "pair/live_backends.h"
+#include "pair/log_channel.h"
+#include "pair/pair_options.h"
+
+namespace ftvm::pair {
+
+class CloneSource;
+
+class LiveLoop {
+ public:
+  // `role`: what the status line calls this side while alone.
+  LiveLoop(machine::Machine& m, LiveBackends& backends, host::StopSignals& signals, PairOptions options,
+           std::string role);
+  ~LiveLoop();
+  LiveLoop(const LiveLoop&) = delete;
+  LiveLoop& operator=(const LiveLoop&) = delete;
+
+  // Runs to the end; first paired with the backup at the other end of
+  // `channel` when one is given. Returns the process exit status; throws
+  // ftvm::Error when that first backup never answers.
+  int run(std::optional<LogChannel> channel);
+
+ private:
+  struct Attempt;
+  struct Host {
+    host::HostOutputDispatcher& dispatcher;
+    std::vector<host::InputSource*> sources;
+  };
+
+  // Each returns the exit status when the run is over, nullopt to go on.
+  std::optional<int> run_paired(Host& host, LogChannel channel, bool first);
+  std::optional<int> run_alone(Host& host, Attempt* attempt);
+  std::unique_ptr<Attempt> start_attempt();
+  std::optional<LogChannel> finish_attempt(Attempt& attempt);
+  void attempt_failed(const std::string& agent, const std::string& why);
+  int exit_status(const host::RunResult& result);
+
+  machine::Machine& m_;
+  LiveBackends& backends_;
+  host::StopSignals& signals_;
+  PairOptions options_;
+  std::string role_;
+  std::size_t next_spare_ = 0;
+  std::optional<std::chrono::steady_clock::time_point> retry_at_;
+  std::optional<std::chrono::steady_clock::time_point> stopped_since_;
+};
+
+}  // namespace ftvm::pair
