@@ -12,7 +12,6 @@
 #include <cstdlib>
 #include <regex>
 
-#include "builtin_tas.h"
 #include "etcd_members.h"
 #include "member_process.h"
 
