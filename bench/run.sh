@@ -78,3 +78,15 @@ if grep -q '<!-- bench:cpu begin -->' "$doc"; then
 else
   printf '\n%s\n' "$section" >> "$doc"
 fi
+
+# Boot to readiness side by side with QEMU (bench/boot.sh writes its own
+# bench:boot section). FTVM_BENCH_SKIP_BOOT=1 skips it; exit 77 = no guest image.
+if [[ ${FTVM_BENCH_SKIP_BOOT:-0} != 1 ]]; then
+  boot_rc=0
+  bash "$top/bench/boot.sh" "$build" "$reps" || boot_rc=$?
+  if ((boot_rc == 77)); then
+    echo "WARNING: boot benchmark SKIPPED (no guest image)" >&2
+  elif ((boot_rc != 0)); then
+    exit "$boot_rc"
+  fi
+fi
