@@ -15,9 +15,16 @@ guest_test_setup() {
   tmp=$(mktemp -d)
   pids=()
   trap guest_test_cleanup EXIT
-  port=$(( 20000 + ($$ % 20000) ))
-  while (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; do port=$((port + 1)); done
+  port=$(free_port 20000)
   cp "$guest/disk.img" "$tmp/disk.img"
+}
+
+# A loopback TCP port nobody listens on, at or above BASE + (pid mod 10000)
+# so that tests running side by side start from different places.
+free_port() {  # free_port BASE
+  local p=$(( $1 + ($$ % 10000) ))
+  while (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; do p=$((p + 1)); done
+  echo "$p"
 }
 
 guest_test_cleanup() {

@@ -12,71 +12,18 @@
 # Usage: ftvm_pair_failover.sh FTVM GUEST_DIR [primary|backup|both]
 set -euo pipefail
 source "$(dirname "$0")/ftvm_guest_lib.sh"
+client="$(dirname "$0")/redis_failover_client.py"
 cases=${3:-both}
 guest_test_setup "$1" "$2"
 writes_before=${FTVM_FAILOVER_WRITES:-200}
 writes_after=${FTVM_FAILOVER_WRITES_AFTER:-200}
 
-free_port() {
-  local p=$(( $1 + ($$ % 10000) ))
-  while (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; do p=$((p + 1)); done
-  echo "$p"
-}
 
 start_switch
 tas_port=$(free_port 40000)
 "$ftvm" tas serve --listen "127.0.0.1:$tas_port" --journal "$tmp/tas.journal" >"$tmp/tas.log" 2>&1 &
 pids+=($!)
 
-# One connection, one SET at a time; each reply is logged as "i time".
-cat >"$tmp/client.py" <<'PY'
-import socket, sys, time, os
-port, acked_log, total, limit = int(sys.argv[1]), sys.argv[2], int(sys.argv[3]), float(sys.argv[4])
-s = socket.create_connection(("127.0.0.1", port), timeout=limit)
-s.settimeout(limit)
-f = s.makefile("rb")
-with open(acked_log, "w", buffering=1) as out:
-    for i in range(total):
-        s.sendall(b"SET k%d v%d\r\n" % (i, i))
-        line = f.readline()
-        if line != b"+OK\r\n":
-            sys.exit("write %d: got %r instead of +OK" % (i, line))
-        out.write("%d %.6f\n" % (i, time.time()))
-PY
-# A new connection reads every acknowledged key back.
-cat >"$tmp/check.py" <<'PY'
-import socket, sys
-port, acked_log = int(sys.argv[1]), sys.argv[2]
-keys = [int(l.split()[0]) for l in open(acked_log)]
-s = socket.create_connection(("127.0.0.1", port), timeout=60)
-f = s.makefile("rb")
-missing = []
-for i in keys:
-    s.sendall(b"GET k%d\r\n" % i)
-    head = f.readline()
-    if head.startswith(b"$-1"):
-        missing.append(i); continue
-    value = f.readline().rstrip(b"\r\n")
-    if value != b"v%d" % i:
-        missing.append(i)
-if missing:
-    sys.exit("%d of %d acknowledged keys missing or wrong, first %s" % (len(missing), len(keys), missing[:5]))
-print("all %d acknowledged keys present" % len(keys))
-PY
-# Gap statistics around the kill: the longest pause between two replies
-# that ends after the kill is the takeover as the client saw it; "service
-# back" is when it ended (a reply already on its way at the kill may arrive
-# before, so the first answer after the kill alone says little).
-cat >"$tmp/gaps.py" <<'PY'
-import sys
-acked_log, kill_time = sys.argv[1], float(sys.argv[2])
-t = [float(l.split()[1]) for l in open(acked_log)]
-after = [x for x in t if x > kill_time]
-gaps = [(b - a, b) for a, b in zip(t, t[1:]) if b > kill_time]
-pause, back = max(gaps)
-print("kill -> first answer %.3f s; longest client-visible pause %.3f s; kill -> service back %.3f s; "
-      "%d writes acknowledged (%d after the kill)" % (after[0] - kill_time, pause, back - kill_time, len(t), len(after)))
-PY
 
 # Each case gets its own copy of the disk on its own NBD server: the first
 # case's survivor is killed with the filesystem mounted.
@@ -125,7 +72,7 @@ run_case() {  # run_case primary|backup: kill -9 that side under a client
   echo "$victim case: pair ready after $((SECONDS - start)) s"
 
   local acked="$tmp/$name.acked" total=$((writes_before + writes_after))
-  python3 "$tmp/client.py" "$port" "$acked" "$total" 120 >"$tmp/$name-client.log" 2>&1 &
+  python3 "$client" write "$port" "$acked" "$total" 120 >"$tmp/$name-client.log" 2>&1 &
   local client_pid=$!
   pids+=("$client_pid")
   start=$SECONDS
@@ -149,8 +96,8 @@ run_case() {  # run_case primary|backup: kill -9 that side under a client
   else
     grep -q "won test-and-set" "$tmp/$name-primary.err" || fail "the primary never won test-and-set"
   fi
-  python3 "$tmp/check.py" "$port" "$acked" || fail "$victim case: acknowledged writes were lost"
-  echo "$victim case: $(python3 "$tmp/gaps.py" "$acked" "$kill_time")"
+  python3 "$client" check "$port" "$acked" || fail "$victim case: acknowledged writes were lost"
+  echo "$victim case: $(python3 "$client" gaps "$acked" "$kill_time")"
   kill -9 "$survivor_pid" 2>/dev/null || true
   wait "$survivor_pid" 2>/dev/null || true
 }

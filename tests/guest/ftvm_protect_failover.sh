@@ -10,15 +10,11 @@
 # Usage: ftvm_protect_failover.sh FTVM GUEST_DIR
 set -euo pipefail
 source "$(dirname "$0")/ftvm_guest_lib.sh"
+client="$(dirname "$0")/redis_failover_client.py"
 guest_test_setup "$1" "$2"
 rounds=${FTVM_PROTECT_ROUNDS:-3}
 writes_per_round=${FTVM_PROTECT_WRITES:-100}
 
-free_port() {
-  local p=$(( $1 + ($$ % 10000) ))
-  while (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; do p=$((p + 1)); done
-  echo "$p"
-}
 now_ms() { echo $(( $(date +%s%N) / 1000000 )); }
 wait_grep() {  # wait_grep FILE TEXT SECONDS WHAT
   local start=$SECONDS
@@ -86,52 +82,10 @@ until grep -q "FTVM-READY redis 6379" "$tmp/primary.out"; do
 done
 echo "alone primary ready after $((SECONDS - start)) s"
 
-# One connection, one SET at a time; each reply is logged as "i time".
-cat >"$tmp/client.py" <<'PY'
-import socket, sys, time
-port, acked_log, total, limit = int(sys.argv[1]), sys.argv[2], int(sys.argv[3]), float(sys.argv[4])
-s = socket.create_connection(("127.0.0.1", port), timeout=limit)
-s.settimeout(limit)
-f = s.makefile("rb")
-with open(acked_log, "w", buffering=1) as out:
-    for i in range(total):
-        s.sendall(b"SET k%d v%d\r\n" % (i, i))
-        line = f.readline()
-        if line != b"+OK\r\n":
-            sys.exit("write %d: got %r instead of +OK" % (i, line))
-        out.write("%d %.6f\n" % (i, time.time()))
-        time.sleep(0.01)
-PY
-cat >"$tmp/check.py" <<'PY'
-import socket, sys
-port, acked_log = int(sys.argv[1]), sys.argv[2]
-keys = [int(l.split()[0]) for l in open(acked_log)]
-s = socket.create_connection(("127.0.0.1", port), timeout=60)
-f = s.makefile("rb")
-missing = []
-for i in keys:
-    s.sendall(b"GET k%d\r\n" % i)
-    head = f.readline()
-    if head.startswith(b"$-1"):
-        missing.append(i); continue
-    if f.readline().rstrip(b"\r\n") != b"v%d" % i:
-        missing.append(i)
-if missing:
-    sys.exit("%d of %d acknowledged keys missing or wrong, first %s" % (len(missing), len(keys), missing[:5]))
-print("all %d acknowledged keys present" % len(keys))
-PY
-cat >"$tmp/gap.py" <<'PY'
-import sys
-acked_log, kill_time = sys.argv[1], float(sys.argv[2])
-t = [float(l.split()[1]) for l in open(acked_log)]
-gaps = [(b - a, b) for a, b in zip(t, t[1:]) if b > kill_time]
-pause, back = max(gaps) if gaps else (0.0, kill_time)
-print("longest client-visible pause %.3f s, kill -> service back %.3f s" % (pause, back - kill_time))
-PY
 count_acked() { [[ -f $1 ]] && wc -l <"$1" || echo 0; }
 
 acked=$tmp/acked
-python3 "$tmp/client.py" "$port" "$acked" $(( writes_per_round * (rounds + 1) )) 120 >"$tmp/client.log" 2>&1 &
+python3 "$client" write "$port" "$acked" $(( writes_per_round * (rounds + 1) )) 120 0.01 >"$tmp/client.log" 2>&1 &
 client_pid=$!
 pids+=("$client_pid")
 
@@ -162,12 +116,12 @@ for round in $(seq 1 "$rounds"); do
     kill -0 "$client_pid" 2>/dev/null || fail "round $round: the client's connection did not survive: $(cat "$tmp/client.log")"
     sleep 0.05
   done
-  echo "round $round: $(python3 "$tmp/gap.py" "$acked" "$kill_time")"
+  echo "round $round: $(python3 "$client" gaps "$acked" "$kill_time")"
   live_pid=$backup_pid
   live_log=$backup_log
 done
 rc=0
 wait "$client_pid" || rc=$?
 [[ $rc -eq 0 ]] || fail "the client failed: $(cat "$tmp/client.log")"
-python3 "$tmp/check.py" "$port" "$acked" || fail "acknowledged writes were lost"
+python3 "$client" check "$port" "$acked" || fail "acknowledged writes were lost"
 echo "PASS"
