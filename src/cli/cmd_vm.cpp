@@ -2,7 +2,9 @@
 // primary runs the VM live and streams its input log to the backup; the
 // backup replays it in lockstep and takes over (after winning test-and-set)
 // when the primary is gone. A primary may start `--alone`; with `--spare`
-// agents, any side running alone gets itself a new backup by live clone. Exit status: the guest's power-off code; 2 bad
+// agents, any side running alone gets itself a new backup by live clone; with
+// a control socket (--control, or by default next to --status-file when
+// --config is given), `ftvm protect` can ask it for one on demand. Exit status: the guest's power-off code; 2 bad
 // setup; 6 halted (lost test-and-set); 7 the backup's replay diverged;
 // 128+N after signal N.
 #include <CLI/CLI.hpp>
@@ -20,6 +22,7 @@
 #include "host/vm_config.h"
 #include "machine/core/error.h"
 #include "pair/backup_vm.h"
+#include "pair/control_path.h"
 #include "pair/pair_options.h"
 #include "pair/primary_vm.h"
 
@@ -57,6 +60,9 @@ int run_pair_member(PairFlags f) {
   f.pair.status = !f.quiet;
   f.pair.spares = split_commas(f.spares);
   if (!f.vm.config.empty()) f.pair.config_path = std::filesystem::absolute(f.vm.config).string();
+  // Without a vm.toml no agent could start the backup, so no default socket.
+  if (f.pair.control_path.empty() && !f.pair.status_file.empty() && !f.pair.config_path.empty())
+    f.pair.control_path = pair::default_control_path(f.pair.status_file);
   pair::validate_options(f.pair);
   // stdout is the guest's console; our own messages go to stderr.
   spdlog::set_default_logger(spdlog::stderr_color_mt("ftvm-vm"));
@@ -106,6 +112,9 @@ void add_vm_command(CLI::App& app) {
       ->capture_default_str();
   cmd->add_flag("--quiet", f->quiet, "No once-a-second status line on stderr");
   cmd->add_option("--status-file", f->pair.status_file, "Keep a JSON status file here for `ftvm status`");
+  cmd->add_option("--control", f->pair.control_path,
+                  "Unix socket for `ftvm protect` requests while running alone (needs --config; default: "
+                  "the status file's name with the extension .control, when --status-file is given)");
   cmd->callback([f] { throw CLI::RuntimeError(run_pair_member(*f)); });
 }
 

@@ -15,5 +15,6 @@ void add_status_command(CLI::App& app);
 void add_kill_primary_command(CLI::App& app);
 void add_host_command(CLI::App& app);
 void add_clone_command(CLI::App& app);
+void add_protect_command(CLI::App& app);
 
 }  // namespace ftvm::cli

@@ -21,6 +21,7 @@ int main(int argc, char** argv) {
   ftvm::cli::add_kill_primary_command(app);
   ftvm::cli::add_host_command(app);
   ftvm::cli::add_clone_command(app);
+  ftvm::cli::add_protect_command(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::RuntimeError& e) {

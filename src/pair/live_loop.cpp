@@ -88,7 +88,14 @@ struct LiveLoop::Attempt {
 
 LiveLoop::LiveLoop(machine::Machine& m, LiveBackends& backends, host::StopSignals& signals, PairOptions options,
                    std::string role)
-    : m_(m), backends_(backends), signals_(signals), options_(std::move(options)), role_(std::move(role)) {}
+    : m_(m), backends_(backends), signals_(signals), options_(std::move(options)), role_(std::move(role)) {
+  if (!options_.control_path.empty()) {
+    control_ = std::make_unique<ControlServer>(options_.control_path);
+    std::fprintf(stderr, "ftvm vm: control socket %s (ftvm protect %s --to AGENT)\n", control_->path().c_str(),
+                 control_->path().c_str());
+    std::fflush(stderr);
+  }
+}
 
 LiveLoop::~LiveLoop() = default;
 
@@ -117,12 +124,24 @@ int LiveLoop::run(std::optional<LogChannel> channel) {
 }
 
 std::unique_ptr<LiveLoop::Attempt> LiveLoop::start_attempt() {
-  if (options_.spares.empty()) return nullptr;
-  if (retry_at_ && Clock::now() < *retry_at_) return nullptr;
+  // An operator's request goes first; it does not wait for the retry pause
+  // of a failed spare either (someone asked for it now).
+  std::optional<std::string> requested = control_ ? control_->take_request() : std::nullopt;
+  if (!requested) {
+    if (options_.spares.empty()) return nullptr;
+    if (retry_at_ && Clock::now() < *retry_at_) return nullptr;
+  }
   retry_at_.reset();
-  const std::size_t used = next_spare_++ % options_.spares.size();
+  set_phase(ProtectionPhase::kProtecting);
   auto a = std::make_unique<Attempt>();
-  a->agent = options_.spares[used];
+  std::vector<std::string> backup_spares = options_.spares;
+  if (requested) {
+    a->agent = *requested;
+  } else {
+    const std::size_t used = next_spare_++ % options_.spares.size();
+    a->agent = options_.spares[used];
+    backup_spares = rotated_after(options_.spares, used);
+  }
   a->generation = options_.pair.generation + 1;
   a->started = Clock::now();
   try {
@@ -136,7 +155,7 @@ std::unique_ptr<LiveLoop::Attempt> LiveLoop::start_attempt() {
     request.from_clone = options_.advertise + ":" + std::to_string(clone_listener.port());
     request.tas = options_.tas;
     request.tas_etcd = options_.tas_etcd;
-    request.spares = rotated_after(options_.spares, used);
+    request.spares = backup_spares;
     // The backup's own backups reach it on its agent's host.
     request.advertise = clone::split_host_port(a->agent).first;
     request.checkpoint_interval = options_.checkpoint_interval;
@@ -159,6 +178,11 @@ void LiveLoop::attempt_failed(const std::string& agent, const std::string& why) 
   spdlog::warn("ft: cannot protect {} with a backup from {}: {} (next try in {} s, still running alone)",
                options_.pair.vm_name, agent, why, kRetryPause.count());
   retry_at_ = Clock::now() + kRetryPause;
+  if (control_) control_->report_failed(why);
+}
+
+void LiveLoop::set_phase(ProtectionPhase phase) {
+  if (control_) control_->set_phase(phase);
 }
 
 std::optional<LogChannel> LiveLoop::finish_attempt(Attempt& a) {
@@ -186,8 +210,10 @@ std::optional<int> LiveLoop::run_alone(Host& host, Attempt* attempt) {
   host::MachineInputPort inputs(machine);
   LiveStatusFeed status(StatusLine(options_), role_, m_, 0);
   DueAt retry(attempt ? std::nullopt : retry_at_);
+  set_phase(attempt ? ProtectionPhase::kProtecting : ProtectionPhase::kAlone);
   std::vector<host::InputSource*> sources = host.sources;
   sources.push_back(&status);
+  if (control_) sources.push_back(control_.get());
   sources.push_back(attempt ? static_cast<host::InputSource*>(attempt->clone.get()) : &retry);
   host::SteadyClock clock;
   host::GuestTimebase timebase(clock, m_.config().timebase_hz, m_.mtime());
@@ -196,7 +222,7 @@ std::optional<int> LiveLoop::run_alone(Host& host, Attempt* attempt) {
   host::RunResult result = runner.run();
   std::fflush(stdout);
   bool ours = result.end == host::RunEnd::kStopped && !signals_.stop_requested() &&
-              (attempt || retry.stop_requested());
+              (attempt || retry.stop_requested() || (control_ && control_->stop_requested()));
   if (ours) return std::nullopt;
   return exit_status(result);
 }
@@ -209,6 +235,7 @@ std::optional<int> LiveLoop::run_paired(Host& host, LogChannel channel, bool fir
   ft::FtNode node(ft_config_from(options_), options_.pair, ft::InitialRole::kPrimary);
   TasClaim tas(make_tas_client(options_), options_.host_id.empty() ? default_host_id() : options_.host_id);
   OutputGatePort gate(host.dispatcher, log);
+  set_phase(ProtectionPhase::kPaired);
   PairDriver driver(node, std::move(channel), tas, gate);
   gate.connect(driver);
   log.publish(driver);  // the header goes first
@@ -225,13 +252,16 @@ std::optional<int> LiveLoop::run_paired(Host& host, LogChannel channel, bool fir
     std::fprintf(stderr, "ftvm vm: protected as generation %llu: the guest was stopped %.1f ms\n",
                  static_cast<unsigned long long>(options_.pair.generation), ms_since(*stopped_since_));
     std::fflush(stderr);
+    if (control_) control_->report_protected(options_.pair.generation, ms_since(*stopped_since_));
     stopped_since_.reset();
   }
 
   host::MachineAdapter machine(m_);
   RecordingInputPort inputs(m_, log);
   PrimaryPump pump(m_, log, driver, gate, signals_, options_.max_lag_instructions, StatusLine(options_));
-  if (!options_.spares.empty()) pump.stop_when_live();
+  // Back to the alone loop once the backup is lost, where spares or an
+  // operator's request can protect this side again.
+  if (!options_.spares.empty() || control_) pump.stop_when_live();
   std::vector<host::InputSource*> sources = host.sources;
   sources.push_back(&pump);
   host::SteadyClock clock;

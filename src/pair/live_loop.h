@@ -15,6 +15,12 @@
 // one). A failed attempt leaves it alone and tries the next agent a little
 // later; losing the backup of a pair (after winning test-and-set) brings it
 // back to alone, and so to the next attempt.
+//
+// Given a control socket (options.control_path), an operator may also ask it
+// to protect itself with one named agent (`ftvm protect`): the request is
+// taken while alone, ahead of the spares, and runs the same attempt; its
+// outcome goes back on the socket. Requests while paired or protecting are
+// refused there.
 #include <chrono>
 #include <cstddef>
 #include <memory>
@@ -27,6 +33,7 @@
 #include "host/live_runner.h"
 #include "host/stop_signals.h"
 #include "machine/platform/machine.h"
+#include "pair/control_server.h"
 #include "pair/live_backends.h"
 #include "pair/log_channel.h"
 #include "pair/pair_options.h"
@@ -62,6 +69,7 @@ class LiveLoop {
   std::unique_ptr<Attempt> start_attempt();
   std::optional<LogChannel> finish_attempt(Attempt& attempt);
   void attempt_failed(const std::string& agent, const std::string& why);
+  void set_phase(ProtectionPhase phase);  // tells the control socket, if any
   int exit_status(const host::RunResult& result);
 
   machine::Machine& m_;
@@ -69,6 +77,7 @@ class LiveLoop {
   host::StopSignals& signals_;
   PairOptions options_;
   std::string role_;
+  std::unique_ptr<ControlServer> control_;
   std::size_t next_spare_ = 0;
   std::optional<std::chrono::steady_clock::time_point> retry_at_;
   std::optional<std::chrono::steady_clock::time_point> stopped_since_;

@@ -45,7 +45,9 @@ void validate_options(const PairOptions& o) {
   if (!o.from_clone.empty() && o.role != ft::InitialRole::kBackup) throw Error("--from-clone is for a backup");
   if (!o.spares.empty() && (o.config_path.empty() || o.config_path[0] != '/'))
     throw Error("--spare needs --config FILE: the agents start the backup from the same vm.toml");
-  if (!o.spares.empty() && o.advertise.empty()) throw Error("--advertise must name a host");
+  if (!o.control_path.empty() && (o.config_path.empty() || o.config_path[0] != '/'))
+    throw Error("--control needs --config FILE: the agents start the backup from the same vm.toml");
+  if ((!o.spares.empty() || !o.control_path.empty()) && o.advertise.empty()) throw Error("--advertise must name a host");
   if (o.tas.empty() == o.tas_etcd.empty()) throw Error("give exactly one of --tas HOST:PORT and --tas-etcd HOST:PORT,...");
   if (o.heartbeat.count() <= 0) throw Error("--heartbeat-ms must be positive");
   if (o.timeout <= o.heartbeat * 2)

@@ -57,6 +57,10 @@ struct PairOptions {
   bool status = true;
   // Where to keep a JSON status file, about once a second (empty = none).
   std::string status_file;
+  // The unix socket on which `ftvm protect` asks this VM, while it runs
+  // alone, to protect itself with a backup from a given agent (empty =
+  // none). Needs config_path, like spares.
+  std::string control_path;
 };
 
 // The driver's timer period: every FtConfig duration is a multiple of it.

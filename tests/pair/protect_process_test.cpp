@@ -12,6 +12,7 @@
 #include <functional>
 #include <regex>
 
+#include "pair/control_client.h"
 #include "pair_process.h"
 
 using namespace ftvm;
@@ -132,6 +133,26 @@ class ProtectTest : public ::testing::Test {
         dir_, "primary");
   }
 
+  // A primary started alone without spares, protected only on request on
+  // its control socket (next to its status file: primary.control).
+  void start_alone_primary_with_control() {
+    primary_ = std::make_unique<Process>(
+        std::vector<std::string>{vm_binary(), "vm", "--role", "primary", "--alone", "--config", config_.string(),
+                                 "--name", "protected", "--generation", "1", "--tas", tas_->address(),
+                                 "--status-file", (dir_ / "primary.json").string(), "--checkpoint-interval", "20000",
+                                 "--quiet"},
+        dir_, "primary");
+  }
+
+  // Runs `ftvm protect VM --to AGENT`; returns its exit status, output in `out`.
+  int protect(const std::string& vm, const std::string& agent, std::string& out) {
+    std::string name = "protect" + std::to_string(protects_++);
+    Process p({vm_binary(), "protect", vm, "--to", agent}, dir_, name);
+    std::optional<int> status = p.wait_exit(30s);
+    out = p.out() + p.err();
+    return status.value_or(-1);
+  }
+
   // Waits until the side whose stderr is `err` has paired up with its n-th
   // backup (0-based), and returns where that backup's output goes.
   Protection await_protection(const std::function<std::string()>& err, std::size_t n) {
@@ -153,7 +174,18 @@ class ProtectTest : public ::testing::Test {
   std::vector<std::unique_ptr<Process>> agents_;
   std::unique_ptr<Process> primary_;
   std::vector<pid_t> started_by_agents_;
+  int protects_ = 0;
 };
+
+// The VM's answers to one raw request line on its control socket.
+std::vector<std::string> ask(const std::filesystem::path& socket, const std::string& request) {
+  std::vector<std::string> lines;
+  pair::control_exchange(socket.string(), request, 5s, [&](const std::string& line) {
+    lines.push_back(line);
+    return true;
+  });
+  return lines;
+}
 
 TEST_F(ProtectTest, AlonePrimaryIsProtectedByCloneAndItsBackupTakesOver) {
   std::string agent = start_agent();
@@ -232,6 +264,71 @@ TEST_F(ProtectTest, SurvivorReprotectsItselfThreeTimesInARow) {
   // The third survivor protected itself once more: the fourth backup.
   Protection last = await_protection(err, 0);
   EXPECT_FALSE(last.log.empty());
+}
+
+}  // namespace
+
+namespace {
+
+TEST_F(ProtectTest, OperatorProtectsARunningVmAndItsBackupTakesOver) {
+  std::string agent = start_agent();
+  start_alone_primary_with_control();
+  ASSERT_TRUE(primary_->wait_for("tick 2", 10s)) << primary_->err();
+  ASSERT_TRUE(primary_->wait_for("control socket", 5s, true)) << primary_->err();
+  // Alone and unprotected so far: no spares, nothing asked for one.
+  EXPECT_EQ(primary_->err().find("protected as generation"), std::string::npos) << primary_->err();
+
+  std::string out;
+  ASSERT_EQ(protect((dir_ / "primary.json").string(), agent, out), 0) << out << primary_->err();
+  EXPECT_NE(out.find("accepted"), std::string::npos) << out;
+  EXPECT_NE(out.find("protected as generation 2"), std::string::npos) << out;
+  Protection backup = await_protection([&] { return primary_->err(); }, 0);
+  ASSERT_FALSE(backup.log.empty());
+  ASSERT_TRUE(wait_file_for(backup.log, "received a verified clone", 5s)) << read_text(backup.log);
+  long before = last_tick(primary_->out());
+  ASSERT_TRUE(primary_->wait_for("tick " + std::to_string(before + 5), 10s)) << primary_->err();
+
+  primary_->kill(SIGKILL);
+  primary_->wait_exit(5s);
+  long seen = last_tick(primary_->out());
+  ASSERT_TRUE(wait_file_for(backup.log, "backup is live at instret", 10s)) << read_text(backup.log);
+  EXPECT_GT(checkpoints_matched(read_text(backup.log)), 0) << "no lockstep proof: " << read_text(backup.log);
+  ASSERT_TRUE(wait_file_for(backup.log, "tick " + std::to_string(seen + 2), 10s)) << read_text(backup.log);
+  EXPECT_GE(first_tick(read_text(backup.log)), seen);
+}
+
+TEST_F(ProtectTest, ControlSocketRefusesBadRequestsAndProtectingTwice) {
+  std::string agent = start_agent();
+  start_alone_primary_with_control();
+  ASSERT_TRUE(primary_->wait_for("tick 2", 10s)) << primary_->err();
+  const std::filesystem::path socket = dir_ / "primary.control";
+  ASSERT_TRUE(primary_->wait_for("control socket", 5s, true)) << primary_->err();
+
+  for (const std::string& bad : std::vector<std::string>{"this is not json", "[1,2]", "{\"protect\": 7}", "{\"shutdown\": true}",
+                                "{\"protect\": \"no-port\"}", std::string(10000, 'x')}) {
+    std::vector<std::string> answer = ask(socket, bad);
+    ASSERT_EQ(answer.size(), 1u) << bad.substr(0, 40);
+    EXPECT_NE(answer[0].find("\"accepted\":false"), std::string::npos) << answer[0];
+    EXPECT_NE(answer[0].find("\"error\""), std::string::npos) << answer[0];
+  }
+  // An agent nobody answers on: accepted, then failed; the VM runs on alone.
+  std::string out;
+  EXPECT_EQ(protect(socket.string(), "127.0.0.1:1", out), 1) << out;
+  EXPECT_NE(out.find("failed:"), std::string::npos) << out;
+  long before = last_tick(primary_->out());
+  ASSERT_TRUE(primary_->wait_for("tick " + std::to_string(before + 3), 10s)) << primary_->err();
+
+  ASSERT_EQ(protect(socket.string(), agent, out), 0) << out << primary_->err();
+  await_protection([&] { return primary_->err(); }, 0);
+  // Paired now: a second request is refused with the reason.
+  EXPECT_EQ(protect(socket.string(), agent, out), 1) << out;
+  EXPECT_NE(out.find("refused: already protected"), std::string::npos) << out;
+  // A VM path with no control socket is a clear error too.
+  EXPECT_EQ(protect((dir_ / "nothing-here.json").string(), agent, out), 2) << out;
+  EXPECT_NE(out.find("no control socket"), std::string::npos) << out;
+  before = last_tick(primary_->out());
+  ASSERT_TRUE(primary_->wait_for("tick " + std::to_string(before + 3), 10s)) << primary_->err();
+  EXPECT_FALSE(primary_->wait_exit(0ms).has_value());
 }
 
 }  // namespace
