@@ -58,9 +58,6 @@ int run_bare_metal(const BareMetalOptions& opt) {
         std::fflush(stdout);
         if (opt.print_instret) std::fprintf(stderr, "instret %llu\n", static_cast<unsigned long long>(m.instret()));
         return m.exit_code();
-      case machine::StopReason::kReset:
-        std::fprintf(stderr, "ftvm baremetal: guest asked for a reset\n");
-        return 3;
       case machine::StopReason::kIdle:
         // Nothing outside can wake it: there are no host inputs here.
         std::fprintf(stderr, "ftvm baremetal: the guest makes no progress at instret %llu (WFI with nothing to wake it, or a trap loop)\n",

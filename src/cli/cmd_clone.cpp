@@ -56,7 +56,7 @@ void run_slice(machine::Machine& m, std::uint64_t instructions) {
       if (o.kind == machine::OutputKind::kEntropyRequest)
         m.apply({InputKind::kCompletion, o.device, o.tag, 0,
                  std::vector<std::uint8_t>(o.length, static_cast<std::uint8_t>(o.tag * 13))});
-    if (why == machine::StopReason::kPowerOff || why == machine::StopReason::kReset) return;
+    if (why == machine::StopReason::kPowerOff) return;
     if (why == machine::StopReason::kIdle) {
       if (m.next_timer_deadline() == UINT64_MAX) return;  // asleep for good
       m.apply({InputKind::kTime, 0, m.next_timer_deadline(), 0, {}});

@@ -30,8 +30,6 @@ int run_vm(const RunFlags& flags) {
   std::fflush(stdout);
   switch (r.end) {
     case host::RunEnd::kPowerOff: return r.exit_code;
-    // The machine reboots itself (a warm reset inside it); a run never ends this way now.
-    case host::RunEnd::kReset: std::fprintf(stderr, "\nftvm run: the guest asked for a reset; stopping\n"); return 3;
     case host::RunEnd::kStopped: std::fprintf(stderr, "\nftvm run: stopped\n"); return r.exit_code;
   }
   return 1;

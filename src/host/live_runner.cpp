@@ -26,7 +26,6 @@ RunResult LiveRunner::run() {
     machine::StopReason why = machine_.run_until(machine_.instret() + options_.quantum);
     dispatch_outputs();
     if (why == machine::StopReason::kPowerOff) return {RunEnd::kPowerOff, machine_.exit_code()};
-    if (why == machine::StopReason::kReset) return {RunEnd::kReset, 0};
     apply_host_events();
     if (why == machine::StopReason::kIdle) {
       wait_while_idle();

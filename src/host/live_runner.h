@@ -27,7 +27,7 @@ struct RunnerOptions {
   std::int64_t time_input_interval_ns = 1'000'000;  // host time between Time inputs
 };
 
-enum class RunEnd { kPowerOff, kReset, kStopped };
+enum class RunEnd { kPowerOff, kStopped };
 
 struct RunResult {
   RunEnd end = RunEnd::kStopped;

@@ -3,7 +3,6 @@
 namespace ftvm::pair {
 
 inline constexpr int kExitBadSetup = 2;     // bad config, no peer, log from another VM
-inline constexpr int kExitReset = 3;        // the guest asked for a reset
 inline constexpr int kExitHalted = 6;       // lost test-and-set: the peer is the live copy
 inline constexpr int kExitDiverged = 7;     // the backup's replay left the primary's path
 

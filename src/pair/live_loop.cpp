@@ -300,7 +300,6 @@ int LiveLoop::exit_status(const host::RunResult& result) {
       std::fprintf(stderr, "ftvm vm: %s: the guest powered off at instret %llu, state hash %016llx\n", role_.c_str(),
                    static_cast<unsigned long long>(m_.instret()), static_cast<unsigned long long>(m_.state_hash()));
       return exit_code;
-    case host::RunEnd::kReset: std::fprintf(stderr, "ftvm vm: the guest asked for a reset; stopping\n"); return kExitReset;
     case host::RunEnd::kStopped:
       std::fprintf(stderr, "ftvm vm: stopped\n");
       return signals_.signal_number() != 0 ? 128 + signals_.signal_number() : exit_code;

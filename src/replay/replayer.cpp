@@ -33,7 +33,7 @@ void Replayer::run_to(const SequencedEntry& e) {
       throw Divergence(m_.instret(), e.sequence,
                        at(e) + ": the replayed guest is idle at instret " + std::to_string(m_.instret()) +
                            " and can never get there");
-    if (why == machine::StopReason::kPowerOff || why == machine::StopReason::kReset) {
+    if (why == machine::StopReason::kPowerOff) {
       throw Divergence(m_.instret(), e.sequence,
                        at(e) + ": the replayed guest stopped (power-off/reset) at instret " +
                            std::to_string(m_.instret()));

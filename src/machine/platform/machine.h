@@ -26,8 +26,8 @@ enum class StopReason {
               // that keeps trapping without retiring an instruction
   kOutput,    // outputs are waiting in take_outputs()
   kPowerOff,  // the guest powered off (exit_code() tells how)
-  kReset,     // not returned any more: a guest reset is carried out inside the
-              // machine (see resets()); kept so that existing switches compile
+  // A guest reset is no reason to stop: the machine carries it out itself
+  // (see resets()) and the run goes on.
 };
 
 class Machine {
