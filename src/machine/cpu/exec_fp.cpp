@@ -39,6 +39,11 @@ bool rounding(const Engine& e, const Op* op, Rounding& rm) {
   return true;
 }
 
+// The flags an arithmetic op starts from: NX when fflags already holds it.
+// The result is OR-ed back, so this changes nothing guest-visible, but it lets
+// the FPU skip proving exactness once NX is sticky (most FP code runs that way).
+std::uint8_t sticky_inexact(const Engine& e) { return e.csr.fflags & fpu::kInexact; }
+
 void finish(Engine& e, std::uint8_t flags) {
   e.csr.fflags |= flags;
   e.mark_fp_dirty();
@@ -48,7 +53,7 @@ template <typename Fmt, typename Fmt::T (*Fn)(typename Fmt::T, typename Fmt::T, 
 const Op* fp_arith(Engine& e, const Op* op) {
   Rounding rm;
   if (!e.fp_enabled() || !rounding(e, op, rm)) return e.raise_illegal();
-  std::uint8_t flags = 0;
+  std::uint8_t flags = sticky_inexact(e);
   Fmt::set(e, op->rd, Fn(Fmt::get(e, op->rs1), Fmt::get(e, op->rs2), rm, flags));
   finish(e, flags);
   return e.next(op);
@@ -58,7 +63,7 @@ template <typename Fmt, typename Fmt::T (*Fn)(typename Fmt::T, Rounding, std::ui
 const Op* fp_sqrt(Engine& e, const Op* op) {
   Rounding rm;
   if (!e.fp_enabled() || !rounding(e, op, rm)) return e.raise_illegal();
-  std::uint8_t flags = 0;
+  std::uint8_t flags = sticky_inexact(e);
   Fmt::set(e, op->rd, Fn(Fmt::get(e, op->rs1), rm, flags));
   finish(e, flags);
   return e.next(op);
@@ -74,7 +79,7 @@ const Op* fp_fma(Engine& e, const Op* op) {
   auto a = Fmt::get(e, op->rs1), b = Fmt::get(e, op->rs2), c = Fmt::get(e, (op->imm >> 8) & 31);
   if (Negate & 1) a ^= Fmt::kSign;
   if (Negate & 2) c ^= Fmt::kSign;
-  std::uint8_t flags = 0;
+  std::uint8_t flags = sticky_inexact(e);
   Fmt::set(e, op->rd, Fn(a, b, c, rm, flags));
   finish(e, flags);
   return e.next(op);

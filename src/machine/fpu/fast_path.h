@@ -73,6 +73,10 @@ bool fast_add(typename F::Bits a, typename F::Bits b, Rounding rm, typename F::B
   const T s = x + y;
   const auto bits = std::bit_cast<typename F::Bits>(s);
   if (!is_safe_result<F>(bits)) return false;
+  if ((flags & kInexact) != 0) {  // NX is sticky: once set, exactness no longer matters
+    out = bits;
+    return true;
+  }
   // TwoSum (Knuth): under RNE, x + y - s is exactly (x - xv) + (y - yv).
   const T yv = s - x;
   const T xv = s - yv;
@@ -96,6 +100,10 @@ bool fast_mul(typename F::Bits a, typename F::Bits b, Rounding rm, typename F::B
   const T p = std::bit_cast<T>(a) * std::bit_cast<T>(b);
   const auto bits = std::bit_cast<typename F::Bits>(p);
   if (!is_safe_result<F>(bits)) return false;
+  if ((flags & kInexact) != 0) {  // sticky NX, as in fast_add
+    out = bits;
+    return true;
+  }
   // Exact iff the full significand product fits in the result significand.
   const Scaled x = decode_finite<F>(a);
   const Scaled y = decode_finite<F>(b);
@@ -112,6 +120,10 @@ bool fast_div(typename F::Bits a, typename F::Bits b, Rounding rm, typename F::B
   const T q = std::bit_cast<T>(a) / std::bit_cast<T>(b);
   const auto bits = std::bit_cast<typename F::Bits>(q);
   if (!is_safe_result<F>(bits)) return false;
+  if ((flags & kInexact) != 0) {  // sticky NX, as in fast_add
+    out = bits;
+    return true;
+  }
   // Exact iff quotient * divisor reproduces the dividend.
   const Scaled x = decode_finite<F>(a);
   const Scaled y = decode_finite<F>(b);
@@ -135,6 +147,10 @@ bool fast_sqrt(typename F::Bits a, Rounding rm, typename F::Bits& out, std::uint
   }
   const auto bits = std::bit_cast<typename F::Bits>(root);
   if (!is_safe_result<F>(bits)) return false;
+  if ((flags & kInexact) != 0) {  // sticky NX, as in fast_add
+    out = bits;
+    return true;
+  }
   const Scaled x = decode_finite<F>(a);
   const Scaled r = decode_finite<F>(bits);
   if (!equals_shifted(x.sig, x.exp - 2 * r.exp, r.sig * r.sig)) flags |= kInexact;
@@ -225,6 +241,13 @@ bool fast_fma(typename F::Bits a, typename F::Bits b, typename F::Bits c, Roundi
   const T fused = host_fused_multiply_add(std::bit_cast<T>(a), std::bit_cast<T>(b), std::bit_cast<T>(c));
   const auto bits = std::bit_cast<typename F::Bits>(fused);
   if (!is_safe_result<F>(bits)) return false;
+  // NX is sticky: once the caller's flags hold it, exactness no longer
+  // matters, and the mode check alone proves the result (the residual below
+  // costs more than a read of MXCSR).
+  if ((flags & kInexact) != 0 && host_matches_rne()) {
+    out = bits;
+    return true;
+  }
   const FusedResidual check = fused_residual<F>(a, b, c, bits);
   if (check != FusedResidual::kExact && check != FusedResidual::kNearest) return false;
   if (check == FusedResidual::kNearest) flags |= kInexact;
