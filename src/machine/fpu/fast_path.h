@@ -2,15 +2,17 @@
 // Host-FPU shortcuts for the common case: RNE, finite normal operands and a
 // normal result. They are taken only when the result *and* the flags are
 // provably identical to the soft-float's:
-//  * the host must be an x86-64 whose SSE control register says
-//    round-to-nearest-even with flush-to-zero and denormals-are-zero off
-//    (checked on every call, so a stray fesetround elsewhere in the process
-//    merely disables the shortcut); IEEE-754 then fixes the result bits.
-//    The fused multiply-add instead proves its result is the RNE one;
+//  * the host must be an x86-64 rounding to nearest-even (probed on every
+//    call, so a stray fesetround elsewhere in the process merely disables
+//    the shortcut) and, where an intermediate can be subnormal, with
+//    flush-to-zero and denormals-are-zero off; IEEE-754 then fixes the
+//    result bits. The fused multiply-add instead proves its result is the
+//    RNE one unless NX is already sticky;
 //  * the result must be normal and not the smallest normal, so OF/UF cannot
 //    arise (a result equal to 2^emin may hide a tiny-after-rounding UF);
 //  * NX is computed exactly, by an error-free transformation or an integer
-//    check on the significands, never read from the host's flags.
+//    check on the significands, never read from the host's flags, unless
+//    the caller's flags already hold it (NX is sticky in fflags).
 // Anything else returns false and the caller takes the soft path. No
 // expression here pairs a multiply with an add, so FP contraction cannot fuse
 // anything, and the project never builds with fast-math.
@@ -36,13 +38,32 @@ namespace ftvm::machine::fpu::detail {
 template <typename F>
 using HostFloat = std::conditional_t<std::is_same_v<F, Binary64>, double, float>;
 
-// True when host arithmetic rounds exactly like our RNE.
-inline bool host_matches_rne() {
+// True when host arithmetic rounds to nearest, ties to even. Asked with two
+// probe additions on normal numbers rather than by reading MXCSR: STMXCSR goes
+// through memory, and its store-forwarding stall cost more than the fused
+// multiply-add it guarded. The empty asm hides the probe values from the
+// compiler, so the probes run at run time, in whatever mode the host is in.
+// For operands and results that are normal (all the shortcuts require both),
+// the rounding mode is the only part of the host's state that matters.
+inline bool host_rounds_to_nearest() {
 #if FTVM_FPU_HOST_FAST_PATH
-  constexpr unsigned kRoundingControl = 0x6000;  // MXCSR.RC
-  constexpr unsigned kFlushToZero = 0x8000;      // MXCSR.FZ
-  constexpr unsigned kDenormalsAreZero = 0x0040; // MXCSR.DAZ
-  return (_mm_getcsr() & (kRoundingControl | kFlushToZero | kDenormalsAreZero)) == 0;
+  double one = 1.0;
+  double three_quarter_ulp = 0x1.8p-53;  // of 1.0: rounds away from 1 only to nearest or upward
+  asm("" : "+x"(one), "+x"(three_quarter_ulp));
+  return one + three_quarter_ulp == 1.0 + 0x1p-52 && -one - three_quarter_ulp == -1.0 - 0x1p-52;
+#else
+  return false;
+#endif
+}
+
+// True when the host keeps subnormal values (neither flush-to-zero nor
+// denormals-are-zero): needed where an intermediate may be subnormal even
+// though operands and result are normal (the error term of TwoSum).
+inline bool host_keeps_subnormals() {
+#if FTVM_FPU_HOST_FAST_PATH
+  constexpr unsigned kFlushToZero = 0x8000;       // MXCSR.FZ
+  constexpr unsigned kDenormalsAreZero = 0x0040;  // MXCSR.DAZ
+  return (_mm_getcsr() & (kFlushToZero | kDenormalsAreZero)) == 0;
 #else
   return false;
 #endif
@@ -67,7 +88,7 @@ constexpr bool is_safe_result(typename F::Bits r) {
 template <typename F>
 bool fast_add(typename F::Bits a, typename F::Bits b, Rounding rm, typename F::Bits& out, std::uint8_t& flags) {
   using T = HostFloat<F>;
-  if (rm != Rounding::kRne || !is_ordinary<F>(a) || !is_ordinary<F>(b) || !host_matches_rne()) return false;
+  if (rm != Rounding::kRne || !is_ordinary<F>(a) || !is_ordinary<F>(b) || !host_rounds_to_nearest()) return false;
   const T x = std::bit_cast<T>(a);
   const T y = std::bit_cast<T>(b);
   const T s = x + y;
@@ -77,6 +98,7 @@ bool fast_add(typename F::Bits a, typename F::Bits b, Rounding rm, typename F::B
     out = bits;
     return true;
   }
+  if (!host_keeps_subnormals()) return false;
   // TwoSum (Knuth): under RNE, x + y - s is exactly (x - xv) + (y - yv).
   const T yv = s - x;
   const T xv = s - yv;
@@ -96,7 +118,7 @@ inline bool equals_shifted(u128 sig, int shift, u128 product) {
 template <typename F>
 bool fast_mul(typename F::Bits a, typename F::Bits b, Rounding rm, typename F::Bits& out, std::uint8_t& flags) {
   using T = HostFloat<F>;
-  if (rm != Rounding::kRne || !is_ordinary<F>(a) || !is_ordinary<F>(b) || !host_matches_rne()) return false;
+  if (rm != Rounding::kRne || !is_ordinary<F>(a) || !is_ordinary<F>(b) || !host_rounds_to_nearest()) return false;
   const T p = std::bit_cast<T>(a) * std::bit_cast<T>(b);
   const auto bits = std::bit_cast<typename F::Bits>(p);
   if (!is_safe_result<F>(bits)) return false;
@@ -116,7 +138,7 @@ bool fast_mul(typename F::Bits a, typename F::Bits b, Rounding rm, typename F::B
 template <typename F>
 bool fast_div(typename F::Bits a, typename F::Bits b, Rounding rm, typename F::Bits& out, std::uint8_t& flags) {
   using T = HostFloat<F>;
-  if (rm != Rounding::kRne || !is_ordinary<F>(a) || !is_ordinary<F>(b) || !host_matches_rne()) return false;
+  if (rm != Rounding::kRne || !is_ordinary<F>(a) || !is_ordinary<F>(b) || !host_rounds_to_nearest()) return false;
   const T q = std::bit_cast<T>(a) / std::bit_cast<T>(b);
   const auto bits = std::bit_cast<typename F::Bits>(q);
   if (!is_safe_result<F>(bits)) return false;
@@ -136,7 +158,7 @@ bool fast_div(typename F::Bits a, typename F::Bits b, Rounding rm, typename F::B
 template <typename F>
 bool fast_sqrt(typename F::Bits a, Rounding rm, typename F::Bits& out, std::uint8_t& flags) {
   using T = HostFloat<F>;
-  if (rm != Rounding::kRne || sign_of<F>(a) || !is_ordinary<F>(a) || !host_matches_rne()) return false;
+  if (rm != Rounding::kRne || sign_of<F>(a) || !is_ordinary<F>(a) || !host_rounds_to_nearest()) return false;
   // __builtin_sqrt is the correctly rounded hardware square root; the operand
   // is positive, so no errno path is involved.
   T root;
@@ -242,9 +264,9 @@ bool fast_fma(typename F::Bits a, typename F::Bits b, typename F::Bits c, Roundi
   const auto bits = std::bit_cast<typename F::Bits>(fused);
   if (!is_safe_result<F>(bits)) return false;
   // NX is sticky: once the caller's flags hold it, exactness no longer
-  // matters, and the mode check alone proves the result (the residual below
-  // costs more than a read of MXCSR).
-  if ((flags & kInexact) != 0 && host_matches_rne()) {
+  // matters, and the rounding-mode probe alone proves the result (the
+  // residual below costs several times more).
+  if ((flags & kInexact) != 0 && host_rounds_to_nearest()) {
     out = bits;
     return true;
   }

@@ -151,6 +151,19 @@ TEST(FpuFastPath, HostFlushToZeroDoesNotLeakIntoResults) {
   EXPECT_EQ(scaled, bits(0x1p-1014));
   EXPECT_EQ(flags, kNoFlags);
 }
+
+// Normal operands and a normal sum whose rounding error is subnormal: under
+// flush-to-zero a host TwoSum would see an error of zero and miss NX.
+TEST(FpuFastPath, HostFlushToZeroDoesNotHideARoundingError) {
+  const unsigned saved = _mm_getcsr();
+  constexpr unsigned kFlushToZeroAndDaz = 0x8040;
+  _mm_setcsr(saved | kFlushToZeroAndDaz);
+  std::uint8_t flags = 0;
+  const std::uint64_t sum = f64_add(bits(0x1p-1020), kMinNorm64 + 1, Rounding::kRne, flags);
+  _mm_setcsr(saved);
+  EXPECT_EQ(sum, bits(0x1p-1020 + 0x1p-1022));  // 2^-1074 lost: below half an ulp of the sum
+  EXPECT_EQ(flags, kInexact);
+}
 #endif
 
 }  // namespace
