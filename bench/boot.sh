@@ -10,6 +10,15 @@
 # time (utime+stime from /proc/PID/stat) is read at that moment. Prints
 # medians and the ftvm/QEMU-TCG time ratio (issue target: <= 2.0) and writes
 # the bench:boot section of docs/BENCHMARKS.md.
+# After readiness, on the configurations in FTVM_BENCH_LINUX_CONFIGS (default
+# ftvm-jit qemu-tcg qemu-icount), the same guest runs two more workloads:
+#   syscalls   `dd if=/dev/zero of=/dev/null bs=1 count=N` on the console
+#              shell (2 system calls per byte: read and write), timed on the
+#              host from sending the command to the marker line after it;
+#   redis      redis-benchmark -t set,get from the host to the guest's redis
+#              (ftvm: a port forwarded by the switch; QEMU: hostfwd), with
+#              -c 10: QEMU's user networking stalls with redis-benchmark's
+#              default 50 clients.
 # Usage: bench/boot.sh BUILD_DIR [REPS]      (REPS default 3)
 #   env: FTVM_GUEST_DIR (a built guest image dir; default BUILD_DIR/guest, built
 #   with guest/build-image.sh when missing), FTVM_BOOT_TIMEOUT (seconds per
@@ -22,6 +31,10 @@ reps=${2:-3}
 top=$(cd "$(dirname "$0")/.." && pwd)
 limit=${FTVM_BOOT_TIMEOUT:-300}
 read -r -a configs <<<"${FTVM_BENCH_BOOT_CONFIGS:-ftvm-jit ftvm-interp qemu-tcg qemu-icount}"
+read -r -a linux_configs <<<"${FTVM_BENCH_LINUX_CONFIGS:-ftvm-jit qemu-tcg qemu-icount}"
+dd_bytes=${FTVM_BENCH_DD_BYTES:-300000}
+redis_requests=${FTVM_BENCH_REDIS_REQUESTS:-4000}
+redis_clients=10
 ftvm="$build/src/ftvm"
 qemu=$(command -v qemu-system-riscv64) || { echo "boot bench: qemu-system-riscv64 not installed" >&2; exit 1; }
 firmware=/usr/lib/riscv64-linux-gnu/opensbi/generic/fw_dynamic.bin
@@ -81,8 +94,9 @@ cpu_seconds() {  # utime+stime of PID so far, in seconds
   awk -v t="$clk_tck" '{printf "%.2f", ($12 + $13) / t}' <<<"$rest"
 }
 
-start_switch() {  # ftvm's NIC needs a switch; nothing is forwarded to it
-  "$ftvm" switch --socket "$run_dir/switch.sock" >"$run_dir/switch.log" 2>&1 &
+start_switch() {  # ftvm's NIC needs a switch; it forwards $redis_port to the guest's redis
+  "$ftvm" switch --socket "$run_dir/switch.sock" --forward "tcp:127.0.0.1:$redis_port-10.0.2.15:6379" \
+    >"$run_dir/switch.log" 2>&1 &
   switch_pid=$!
   local _
   for _ in $(seq 1 100); do [[ -S $run_dir/switch.sock ]] && return 0; sleep 0.1; done
@@ -106,7 +120,8 @@ start_emulator() {  # start_emulator CONFIG: console on a fifo, log in console.l
       cmd=("$qemu" -machine virt -m "$mem" -nographic -bios "$firmware" "${icount[@]}"
            -kernel "$guest/Image" -initrd "$guest/initramfs.cpio.gz" -append "$cmdline"
            -drive "file=$run_dir/disk.img,if=none,format=raw,id=hd0" -device virtio-blk-device,drive=hd0
-           -netdev user,id=n0 -device virtio-net-device,netdev=n0 -device virtio-rng-device) ;;
+           -netdev "user,id=n0,hostfwd=tcp:127.0.0.1:$redis_port-:6379" -device virtio-net-device,netdev=n0
+           -device virtio-rng-device) ;;
   esac
   echo "${cmd[*]}" >"$run_dir/command"
   mkfifo "$run_dir/console.in"
@@ -118,11 +133,18 @@ start_emulator() {  # start_emulator CONFIG: console on a fifo, log in console.l
   exec {console_fd}>"$run_dir/console.in"
 }
 
+free_port() {  # a loopback TCP port nobody listens on
+  local p=$((30000 + RANDOM % 20000))
+  while (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; do p=$((p + 1)); done
+  echo "$p"
+}
+
 # boot_once CONFIG REP: appends "wall cpu" to $out/CONFIG.times, or returns 1.
 boot_once() {
   run_dir="$out/$1.$2"
   mkdir -p "$run_dir"
   cp "$guest/disk.img" "$run_dir/disk.img"
+  redis_port=$(free_port)
   if [[ $1 == ftvm-* ]]; then start_switch || { stop_run; return 1; }; fi
   start_emulator "$1"
   local cpu deadline=$((SECONDS + limit))
@@ -145,7 +167,51 @@ boot_once() {
   wall=$(echo "scale=2; ($t_end - $t_start) / 1000000000" | bc)
   echo "$wall $cpu" >>"$out/$1.times"
   printf 'boot bench: %-12s #%d  ready after %6.2f s wall, %6.2f s emulator CPU\n' "$1" "$2" "$wall" "$cpu"
+  if [[ " ${linux_configs[*]} " == *" $1 "* ]]; then
+    linux_workloads "$1" "$2" || { stop_run; return 1; }
+  fi
   stop_run
+}
+
+# console_run CONFIG COMMAND MARKER: runs COMMAND on the guest's console shell
+# followed by `echo MARKER`, waits for the marker on a line of its own (the
+# shell's echo of the command line itself starts with the prompt) and prints
+# the host time between sending and seeing it, in seconds.
+console_run() {
+  local t0 deadline=$((SECONDS + limit))
+  t0=$(now_ns)
+  echo "$2; echo $3" >&"$console_fd"
+  until grep -qE "^$3"$'\r?$' "$run_dir/console.log"; do
+    if ! kill -0 "$emu_pid" 2>/dev/null || ((SECONDS >= deadline)); then
+      echo "boot bench: $1: no '$3' from the guest console; tail:" >&2
+      tail -c 800 "$run_dir/console.log" >&2
+      return 1
+    fi
+    sleep 0.02
+  done
+  echo "scale=3; ($(now_ns) - $t0) / 1000000000" | bc
+}
+
+# linux_workloads CONFIG REP: the syscall loop and redis-benchmark on the
+# booted guest; appends "syscalls_per_s set_rps get_rps" to $out/CONFIG.linux.
+linux_workloads() {
+  console_run "$1" true SHELL-OK-MARK >/dev/null || return 1
+  local seconds
+  seconds=$(console_run "$1" "dd if=/dev/zero of=/dev/null bs=1 count=$dd_bytes 2>/dev/null" DD-DONE-MARK) || return 1
+  local syscalls_per_s
+  syscalls_per_s=$(echo "2 * $dd_bytes / $seconds" | bc)
+  local csv
+  if ! csv=$(timeout "$limit" redis-benchmark -p "$redis_port" -t set,get -n "$redis_requests" -c "$redis_clients" --csv 2>&1); then
+    echo "boot bench: $1: redis-benchmark failed: $csv" >&2
+    return 1
+  fi
+  local set_rps get_rps
+  set_rps=$(awk -F'"' '$2 == "SET" {printf "%.0f", $4}' <<<"$csv")
+  get_rps=$(awk -F'"' '$2 == "GET" {printf "%.0f", $4}' <<<"$csv")
+  [[ -n $set_rps && -n $get_rps ]] || { echo "boot bench: $1: no rates in redis-benchmark output: $csv" >&2; return 1; }
+  echo "$syscalls_per_s $set_rps $get_rps" >>"$out/$1.linux"
+  printf 'boot bench: %-12s #%d  %8s syscalls/s, redis SET %6s req/s, GET %6s req/s\n' "$1" "$2" \
+    "$syscalls_per_s" "$set_rps" "$get_rps"
 }
 
 median() { sort -n | awk '{a[NR]=$1} END {if (NR == 0) print "n/a"; else printf "%.2f\n", (NR%2) ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2}'; }
@@ -191,6 +257,26 @@ if [[ ${wall[ftvm-jit]:-n/a} != n/a && $tcg_wall != n/a ]]; then
   echo "boot bench: ftvm (JIT) / QEMU TCG boot time: $verdict (issue 7 target <= 2.0)"
 fi
 
+# The after-boot workloads: medians per configuration, ratios to QEMU TCG
+# (higher is better here: rates, not times).
+rate_ratio() { [[ $1 == n/a || $2 == n/a ]] && { echo n/a; return; }; echo "scale=2; $1 / $2" | bc | sed 's/^\./0./'; }
+linux_median() { [[ -f $out/$1.linux ]] && awk -v c="$2" '{print $c}' "$out/$1.linux" | median | sed 's/\.00$//' || echo n/a; }
+declare -A sys set get
+for c in "${linux_configs[@]}"; do
+  sys[$c]=$(linux_median "$c" 1); set[$c]=$(linux_median "$c" 2); get[$c]=$(linux_median "$c" 3)
+done
+linux_table="| emulator | runs | syscalls/s | / QEMU TCG | redis SET req/s | / QEMU TCG | redis GET req/s | / QEMU TCG |
+| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
+for c in "${linux_configs[@]}"; do
+  [[ " ${configs[*]} " == *" $c "* ]] || continue
+  n=0; [[ -f $out/$c.linux ]] && n=$(wc -l <"$out/$c.linux")
+  rs=$(rate_ratio "${sys[$c]}" "${sys[qemu-tcg]:-n/a}"); r1=$(rate_ratio "${set[$c]}" "${set[qemu-tcg]:-n/a}")
+  r2=$(rate_ratio "${get[$c]}" "${get[qemu-tcg]:-n/a}")
+  printf 'boot bench: %-12s median %8s syscalls/s (%s), SET %6s req/s (%s), GET %6s req/s (%s)\n' \
+    "$c" "${sys[$c]}" "$rs" "${set[$c]}" "$r1" "${get[$c]}" "$r2"
+  linux_table+=$'\n'"| ${label[$c]} | $n/$reps | ${sys[$c]} | $rs | ${set[$c]} | $r1 | ${get[$c]} | $r2 |"
+done
+
 kernel=$(strings "$guest/Image" | grep -o 'Linux version [^ ]*' | head -1) || true
 
 # Replace (or add, right after the bench:cpu section) the bench:boot section.
@@ -206,6 +292,12 @@ Machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | s
 $table
 
 ftvm (translating engine) / QEMU TCG boot wall time: **$verdict** (issue 7 target: at most 2.0; lower is better, unlike the MIPS ratios above).
+
+#### The booted guest: a syscall loop and redis-benchmark
+
+Right after readiness, in the same runs: \`dd if=/dev/zero of=/dev/null bs=1 count=$dd_bytes\` on the console shell (two system calls, read and write, per byte; timed on the host from sending the command to a marker line echoed after it), then \`redis-benchmark -t set,get -n $redis_requests -c $redis_clients --csv\` from the host (ftvm: a port forwarded by \`ftvm switch\`; QEMU: \`hostfwd\`). $redis_clients clients because QEMU's user networking stalls with redis-benchmark's default 50 (ftvm's switch sustains 50, see the pair figures below). Rates: higher is better.
+
+$linux_table
 <!-- bench:boot end -->"
 if grep -q '<!-- bench:boot begin -->' "$doc"; then
   awk -v s="$section" 'BEGIN{skip=0} /<!-- bench:boot begin -->/{print s; skip=1; next} /<!-- bench:boot end -->/{skip=0; next} !skip' "$doc" >"$doc.tmp"

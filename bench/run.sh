@@ -81,8 +81,10 @@ for w in "${workloads[@]}"; do
   log_ftvm=$(echo "$log_ftvm + l($mf)" | bc -l); log_tcg=$(echo "$log_tcg + l($mt)" | bc -l)
   log_icount=$(echo "$log_icount + l($mi)" | bc -l); n=$((n + 1))
 done
-gf=$(echo "scale=1; e($log_ftvm / $n)" | bc -l); gt=$(echo "scale=1; e($log_tcg / $n)" | bc -l)
-gi=$(echo "scale=1; e($log_icount / $n)" | bc -l)
+# The mean of the logarithms needs full precision: with bc's scale=1 it was
+# cut to one decimal before exp(), which moved the means by up to 5%.
+geo_mean() { printf '%.1f' "$(echo "scale=10; e($1 / $n)" | bc -l)"; }
+gf=$(geo_mean "$log_ftvm"); gt=$(geo_mean "$log_tcg"); gi=$(geo_mean "$log_icount")
 grt=$(echo "scale=3; $gf / $gt" | bc -l); gri=$(echo "scale=3; $gf / $gi" | bc -l)
 echo "geometric mean: ftvm $gf MIPS, QEMU TCG $gt, QEMU icount $gi; ftvm/TCG $grt, ftvm/icount $gri"
 table+=$'\n'"| **geometric mean** | | $gf | $gt | $gi | $grt | $gri |"

@@ -1,39 +1,22 @@
 #!/usr/bin/env bash
 # Records a whole Linux run on ftvm -- boot, a redis-benchmark workload from
-# the host through the switch, a SET, poweroff -- then replays the log with
-# devices muted and requires every checkpoint to be equal. Then damages the
+# the host through the switch, a SET, poweroff -- on the translating engine,
+# then replays the log with devices muted, on that engine and on the
+# interpreter, and requires every checkpoint to be equal. Then damages the
 # log three ways (truncated, one flipped bit, replayed against another
 # machine configuration) and requires a clear error naming the problem.
 # Usage: ftvm_record_replay.sh FTVM GUEST_DIR
 set -euo pipefail
-for f in "$2/Image" "$2/initramfs.cpio.gz" "$2/disk.img"; do
-  [[ -f $f ]] || { echo "SKIP: $f missing (make guest could not build the image)" >&2; exit 77; }
-done
-ftvm=$1
-guest=$2
-limit=${FTVM_BOOT_TIMEOUT:-300}
-tmp=$(mktemp -d)
-pids=()
-cleanup() {
-  for p in "${pids[@]}"; do kill -9 "$p" 2>/dev/null || true; done
-  wait 2>/dev/null || true
-  rm -rf "$tmp"
-}
-trap cleanup EXIT
-fail() { echo "FAIL: $*" >&2; tail -c 1500 "$tmp/console.log" >&2 || true; exit 1; }
-
-port=$(( 20000 + ($$ % 20000) ))
-while (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; do port=$((port + 1)); done
-cp "$guest/disk.img" "$tmp/disk.img"
-"$ftvm" switch --socket "$tmp/sw.sock" --forward "tcp:127.0.0.1:$port-10.0.2.15:6379" >"$tmp/switch.log" 2>&1 &
-pids+=($!)
-for _ in $(seq 1 50); do [[ -S $tmp/sw.sock ]] && break; sleep 0.1; done
+# shellcheck source=tests/guest/ftvm_guest_lib.sh
+source "$(dirname "$0")/ftvm_guest_lib.sh"
+guest_test_setup "$1" "$2"
+start_switch
 
 images=(--kernel "$guest/Image" --initrd "$guest/initramfs.cpio.gz" --append "console=ttyS0 quiet"
         --disk "$tmp/disk.img" --rng)
 vm=("${images[@]}" --mem 512M)
 mkfifo "$tmp/in"
-"$ftvm" run "${vm[@]}" --net "switch:$tmp/sw.sock" --record "$tmp/run.ftlog" --checkpoint-interval 100000000 \
+"$ftvm" run "${vm[@]}" --engine jit --net "switch:$tmp/switch.sock" --record "$tmp/run.ftlog" --checkpoint-interval 100000000 \
   <"$tmp/in" >"$tmp/console.log" 2>&1 &
 vm_pid=$!
 pids+=("$vm_pid")
@@ -54,11 +37,19 @@ wait "$vm_pid" || rc=$?
 echo "recorded $(stat -c %s "$tmp/run.ftlog") bytes"
 
 # 1. The replay: every checkpoint equal.
-"$ftvm" replay "$tmp/run.ftlog" "${vm[@]}" --net "switch:$tmp/unused.sock" --quiet 2>"$tmp/replay.err" \
+"$ftvm" replay "$tmp/run.ftlog" "${vm[@]}" --engine jit --net "switch:$tmp/unused.sock" --quiet 2>"$tmp/replay.err" \
   || { cat "$tmp/replay.err" >&2; fail "replay failed"; }
 grep -E "checkpoints equal" "$tmp/replay.err"
 grep -qE " ([1-9][0-9]*) checkpoints equal" "$tmp/replay.err" || fail "no checkpoint was compared"
 grep -q "no end marker" "$tmp/replay.err" && fail "the recording has no end marker"
+
+# 1b. The recording was made by the translating engine; the interpreter (the
+# reference engine) must replay it to the same state at every checkpoint.
+"$ftvm" replay "$tmp/run.ftlog" "${vm[@]}" --engine interp --net "switch:$tmp/unused.sock" --quiet \
+  2>"$tmp/replay_interp.err" || { cat "$tmp/replay_interp.err" >&2; fail "replay on the interpreter failed"; }
+echo "interpreter: $(grep -E "checkpoints equal" "$tmp/replay_interp.err")"
+[[ $(grep -oE "[0-9]+ checkpoints equal" "$tmp/replay_interp.err") == $(grep -oE "[0-9]+ checkpoints equal" "$tmp/replay.err") ]] \
+  || fail "the interpreter compared a different number of checkpoints"
 
 # 2. Damaged logs: a clear error, exit status 2, never a crash.
 expect_error() {  # what pattern log [machine args, default: the recorded machine]
