@@ -1,7 +1,8 @@
 #pragma once
-// Converts between host monotonic time and the guest's mtime ticks. mtime 0
-// (or the given start) is the moment of construction; the tick rate is the
-// machine's timebase frequency.
+// Converts between host monotonic time and the guest's mtime ticks. At the
+// moment of construction mtime is the given start (0 for a fresh guest);
+// from there it advances at the machine's timebase frequency, following the
+// host clock.
 #include <cstdint>
 
 #include "host/monotonic_clock.h"
@@ -10,17 +11,20 @@ namespace ftvm::host {
 
 class GuestTimebase {
  public:
+  // A fresh guest: mtime 0 now.
   GuestTimebase(const MonotonicClock& clock, std::uint64_t timebase_hz);
-  // For a machine that has already run (a backup taking over): mtime
-  // continues from `start_mtime` instead of 0, so the guest's clock neither
-  // stands still nor jumps back.
+  // A guest that has already run (a replay or a backup going live, a
+  // clone): mtime continues from `start_mtime`, so the guest's clock
+  // neither stands still until the host catches up nor jumps back.
   GuestTimebase(const MonotonicClock& clock, std::uint64_t timebase_hz, std::uint64_t start_mtime);
 
-  // Host time since boot, in ticks (rounded down).
+  // The start plus host time since construction, in ticks (rounded down;
+  // saturates at UINT64_MAX).
   std::uint64_t mtime_now() const;
   // Host nanoseconds from now until the host clock reaches `mtime` (rounded
   // up, so sleeping that long always gets there); <= 0 when already there.
   std::int64_t ns_until(std::uint64_t mtime) const;
+  // Host time since construction (for intervals between Time inputs).
   std::int64_t elapsed_ns() const { return clock_.now_ns() - boot_ns_; }
 
   static std::uint64_t ns_to_ticks(std::int64_t ns, std::uint64_t hz);
@@ -29,6 +33,10 @@ class GuestTimebase {
  private:
   const MonotonicClock& clock_;
   std::uint64_t hz_;
+  // Kept apart from boot_ns_ (not folded into it as nanoseconds) so that no
+  // start, however large, can overflow the host-time arithmetic, and the
+  // start is exact rather than rounded to whole nanoseconds.
+  std::uint64_t start_mtime_;
   std::int64_t boot_ns_;
 };
 

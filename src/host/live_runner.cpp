@@ -26,8 +26,13 @@ RunResult LiveRunner::run() {
     machine::StopReason why = machine_.run_until(machine_.instret() + options_.quantum);
     dispatch_outputs();
     if (why == machine::StopReason::kPowerOff) return {RunEnd::kPowerOff, machine_.exit_code()};
-    apply_host_events();
-    if (why == machine::StopReason::kIdle) {
+    const std::size_t arrived = apply_host_events();
+    // An input taken after an idle slice (a disk completion that landed
+    // while the guest was going into WFI) may be the very interrupt the guest
+    // waits for, and its wake fd has just been drained: sleeping now would
+    // leave it unseen until the guest's next timer (~20 ms per fsync). Run
+    // the guest first; if it is still idle the next slice says so at once.
+    if (why == machine::StopReason::kIdle && arrived == 0) {
       wait_while_idle();
     } else {
       maybe_apply_time();

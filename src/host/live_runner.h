@@ -6,7 +6,8 @@
 //      one, through apply_input() -- the single path into the guest
 //   4. apply a Time input (host monotonic clock in mtime ticks since boot)
 //      when ~1 ms of host time has passed since the last one
-// When the machine reports kIdle (WFI, nothing pending), it sleeps in the
+// When the machine reports kIdle (WFI, nothing pending) and step 3 found no
+// host event (one found may be the interrupt it waits for), it sleeps in the
 // EventWaiter on every source's fd until an event arrives or host time
 // reaches the guest's next timer deadline, then applies a Time input --
 // an idle guest costs no CPU.

@@ -3,14 +3,15 @@
 #include <spdlog/spdlog.h>
 #include <unistd.h>
 
-#include "disk/open_disk.h"
+#include "host/console_input.h"
+#include "host/entropy_source.h"
+#include "host/host_output_dispatcher.h"
 #include "host/machine_config_builder.h"
 #include "host/monotonic_clock.h"
 #include "host/raw_terminal.h"
 #include "host/recording_input_port.h"
 #include "machine/core/error.h"
 #include "machine/platform/machine.h"
-#include "net/open_net.h"
 #include "replay/log_writer.h"
 #include "replay/log_writer_sink.h"
 #include "replay/state_digest.h"
@@ -38,15 +39,10 @@ class RebootReporter final : public OutputPort {
 
 }  // namespace
 
-LiveVm::LiveVm(const VmConfig& config, RecordOptions record) : record_(std::move(record)) {
-  std::vector<OpenedDisk> opened;
-  for (const auto& d : config.disks) {
-    disks_.push_back(std::make_unique<DrainingDisk>(disk::open_disk(d.source, d.read_only)));
-    opened.push_back({disks_.back()->capacity(), disks_.back()->read_only()});
-  }
-  for (const auto& n : config.nets) nics_.push_back(net::open_net(n.kind, n.where));
-  machine_ = std::make_unique<machine::Machine>(build_machine_config(config, opened));
-}
+LiveVm::LiveVm(const VmConfig& config, RecordOptions record)
+    : backends_(config),
+      machine_(std::make_unique<machine::Machine>(build_machine_config(config, backends_.opened_disks()))),
+      record_(std::move(record)) {}
 
 LiveVm::~LiveVm() = default;
 
@@ -74,20 +70,8 @@ RunResult LiveVm::run() {
   EntropySource entropy;
   HostOutputDispatcher outputs(STDOUT_FILENO, entropy);
   ConsoleInput console(STDIN_FILENO);
-  std::vector<std::unique_ptr<InputSource>> backend_sources;
   std::vector<InputSource*> sources{&signals_, &console, &entropy};
-  std::size_t slot_index = 0;
-  for (auto& d : disks_) {
-    std::uint32_t slot = machine::virtio_slot(slot_index++);
-    outputs.attach_disk(slot, *d);
-    backend_sources.push_back(std::make_unique<DiskInputSource>(slot, *d));
-  }
-  for (auto& n : nics_) {
-    std::uint32_t slot = machine::virtio_slot(slot_index++);
-    outputs.attach_nic(slot, *n);
-    backend_sources.push_back(std::make_unique<NetInputSource>(slot, *n));
-  }
-  for (auto& s : backend_sources) sources.push_back(s.get());
+  backends_.attach(outputs, sources);
 
   // The guest's clock carries on from where the machine's is: it may have
   // run before (a replay going live), and its time must neither stand still

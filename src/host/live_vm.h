@@ -4,18 +4,11 @@
 // from a VmConfig. `ftvm run` is a thin wrapper around this.
 #include <memory>
 #include <string>
-#include <vector>
 
-#include "disk/disk_backend.h"
-#include "host/backend_sources.h"
-#include "host/console_input.h"
-#include "host/draining_disk.h"
-#include "host/entropy_source.h"
-#include "host/host_output_dispatcher.h"
+#include "host/backend_set.h"
 #include "host/live_runner.h"
 #include "host/stop_signals.h"
 #include "host/vm_config.h"
-#include "net/net_backend.h"
 
 namespace ftvm::host {
 
@@ -46,9 +39,9 @@ class LiveVm {
   RunResult run();
   std::uint64_t reboots() const;
 
+ private:
   StopSignals signals_;  // first: blocks the signals before any thread starts
-  std::vector<std::unique_ptr<DrainingDisk>> disks_;
-  std::vector<std::unique_ptr<net::NetBackend>> nics_;
+  BackendSet backends_;
   std::unique_ptr<machine::Machine> machine_;
   RecordOptions record_;
 };

@@ -14,13 +14,20 @@ namespace ftvm::pair {
 
 namespace {
 
+// The peer as the options describe it, before it connects.
+std::string expected_peer(const PairOptions& o) {
+  if (!o.peer.empty()) return o.peer;
+  if (!o.listen.empty()) return "listening on " + o.listen;
+  return std::string(kNoPeer);
+}
+
 VmStatus identity_from(const PairOptions& o) {
   VmStatus id;
   id.vm_name = o.pair.vm_name;
   id.generation = o.pair.generation;
   id.pid = ::getpid();
   id.process_start = process_start_time(::getpid()).value_or(0);
-  id.peer = o.peer.empty() ? "listening on " + o.listen : o.peer;
+  id.peer = expected_peer(o);
   return id;
 }
 
@@ -57,6 +64,10 @@ VmStatus status_record_from(const StatusSample& s, std::uint64_t log_bytes_per_s
 
 StatusLine::StatusLine(const PairOptions& options)
     : print_(options.status), file_(options.status_file), identity_(identity_from(options)) {}
+
+StatusLine::StatusLine(const PairOptions& options, std::string connected_peer) : StatusLine(options) {
+  set_peer(std::move(connected_peer));
+}
 
 void StatusLine::maybe_print(const StatusSample& s) {
   if (!print_ && file_.empty()) return;

@@ -8,6 +8,8 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
+#include <utility>
 
 #include "ft/node_state.h"
 #include "pair/pair_options.h"
@@ -32,12 +34,25 @@ std::string format_status(const StatusSample& s, std::uint64_t log_bytes_per_sec
 VmStatus status_record_from(const StatusSample& s, std::uint64_t log_bytes_per_second, const VmStatus& identity,
                             std::int64_t now_unix_ms);
 
+// What the status file names as the peer of a side that runs alone.
+inline constexpr std::string_view kNoPeer = "none";
+
 class StatusLine {
  public:
   // The stderr line only.
   explicit StatusLine(bool enabled) : print_(enabled) {}
   // The stderr line when options.status, the file when options.status_file.
+  // Before the peer is there, the file names what the options say of it:
+  // "listening on HOST:PORT" for --listen, the address for --peer, kNoPeer
+  // for a side that starts alone.
   explicit StatusLine(const PairOptions& options);
+  // Once the peer is connected: the file names `connected_peer`, its address
+  // as the logging channel sees it, whichever side listened.
+  StatusLine(const PairOptions& options, std::string connected_peer);
+
+  // The file names `peer` as the other member from now on (kNoPeer when the
+  // pair broke up and this side runs alone).
+  void set_peer(std::string peer) { identity_.peer = std::move(peer); }
 
   // Prints and writes when a second has passed since the last time, and
   // writes the file at once when the FT state changed.

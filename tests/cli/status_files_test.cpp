@@ -11,6 +11,7 @@
 #include <nlohmann/json.hpp>
 
 #include "machine/core/error.h"
+#include "pair/status_feed.h"
 #include "pair/status_file.h"
 #include "pair/status_line.h"
 #include "pair/status_process.h"
@@ -313,15 +314,55 @@ TEST(StatusLineFile, WritesAtOnceAndAgainWhenTheStateChanges) {
   EXPECT_NE(live.line.find("state=live"), std::string::npos);
 }
 
-TEST(StatusLineFile, AListeningSideNamesWhereItListens) {
-  PairOptions o;
-  o.listen = "0.0.0.0:7000";
+// The peer a side's status file names: options that write the file only
+// (no stderr line), and the peer from the first file written.
+class StatusPeer : public ::testing::Test {
+ protected:
+  StatusPeer() {
+    options.status = false;
+    options.status_file = dir.file("s.json");
+  }
+  std::string peer_written_by(StatusLine line, ft::NodeState state = ft::NodeState::kBackup) {
+    line.maybe_print(StatusSample{"backup", state, 0, 0, 0, 0});
+    return read_status_file(options.status_file).peer;
+  }
+
   TempDir dir;
-  o.status = false;
-  o.status_file = dir.file("s.json");
-  StatusLine line(o);
-  line.maybe_print(StatusSample{"backup", ft::NodeState::kBackup, 0, 0, 0, 0});
-  EXPECT_EQ(read_status_file(o.status_file).peer, "listening on 0.0.0.0:7000");
+  PairOptions options;
+};
+
+TEST_F(StatusPeer, AListeningSideNamesWhereItListens) {
+  options.listen = "0.0.0.0:7000";
+  EXPECT_EQ(peer_written_by(StatusLine(options)), "listening on 0.0.0.0:7000");
+}
+
+// Once the primary has connected, a listening backup names it, not the
+// address it listened on.
+TEST_F(StatusPeer, AConnectedSideNamesItsPeer) {
+  options.listen = "0.0.0.0:7000";
+  EXPECT_EQ(peer_written_by(StatusLine(options, "10.1.2.3:40312")), "10.1.2.3:40312");
+}
+
+TEST_F(StatusPeer, ASideThatStartsAloneHasNoPeer) {
+  options.alone = true;
+  EXPECT_EQ(peer_written_by(StatusLine(options), ft::NodeState::kPrimary), kNoPeer);
+}
+
+// A backup that took over runs alone: it neither listens any more nor has
+// the old primary as its peer.
+TEST_F(StatusPeer, ASideRunningAloneAfterThePairNamesNoPeer) {
+  options.listen = "0.0.0.0:7000";
+  machine::MachineConfig config;
+  config.ram_size = 8ull << 20;
+  config.firmware = {0x6f, 0, 0, 0};  // jal zero, 0: it never runs here
+  machine::Machine m(config);
+  LiveStatusFeed feed(StatusLine(options, "10.1.2.3:40312"), "backup", m, 0);
+  std::vector<machine::Input> none;
+  feed.collect(none);
+  EXPECT_TRUE(none.empty());
+  VmStatus alone = read_status_file(options.status_file);
+  EXPECT_EQ(alone.peer, kNoPeer);
+  EXPECT_EQ(alone.state, "live");
 }
 
 }  // namespace

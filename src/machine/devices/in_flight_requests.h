@@ -8,8 +8,8 @@
 #include <optional>
 
 #include "machine/core/io.h"
+#include "machine/core/snapshot_codec.h"
 #include "machine/core/state_hasher.h"
-#include "machine/devices/snapshot_codec.h"
 #include "machine/devices/virtqueue.h"
 
 namespace ftvm::machine {

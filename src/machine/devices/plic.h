@@ -12,7 +12,7 @@
 #include <cstdint>
 
 #include "machine/core/device.h"
-#include "machine/devices/snapshot_codec.h"
+#include "machine/core/snapshot_codec.h"
 #include "machine/devices/hart_port.h"
 
 namespace ftvm::machine {

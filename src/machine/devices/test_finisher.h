@@ -9,8 +9,8 @@
 #include <cstdint>
 
 #include "machine/core/device.h"
-#include "machine/devices/snapshot_codec.h"
 #include "machine/core/io.h"
+#include "machine/core/snapshot_codec.h"
 #include "machine/devices/hart_port.h"
 
 namespace ftvm::machine {

@@ -14,9 +14,9 @@
 #include <vector>
 
 #include "machine/core/device.h"
-#include "machine/devices/snapshot_codec.h"
 #include "machine/core/guest_ram.h"
 #include "machine/core/io.h"
+#include "machine/core/snapshot_codec.h"
 #include "machine/devices/hart_port.h"
 #include "machine/devices/virtqueue.h"
 

@@ -7,8 +7,8 @@
 #include <vector>
 
 #include "machine/core/guest_ram.h"
+#include "machine/core/snapshot_codec.h"
 #include "machine/core/state_hasher.h"
-#include "machine/devices/snapshot_codec.h"
 
 namespace ftvm::machine {
 

@@ -8,7 +8,7 @@
 #include <string>
 
 #include "machine/core/error.h"
-#include "machine/devices/snapshot_codec.h"
+#include "machine/core/snapshot_codec.h"
 #include "machine/platform/machine.h"
 #include "machine/platform/machine_impl.h"
 
