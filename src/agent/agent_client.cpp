@@ -47,9 +47,8 @@ std::string read_line(int fd, std::chrono::milliseconds limit) {
   }
 }
 
-}  // namespace
-
-StartedBackup parse_start_reply(const std::string& line) {
+// A reply object with "ok": true; throws with the agent's reason otherwise.
+nlohmann::json accepted_reply(const std::string& line) {
   nlohmann::json j = nlohmann::json::parse(line, nullptr, false);
   if (j.is_discarded() || !j.is_object() || !j.contains("ok") || !j["ok"].is_boolean())
     throw Error("the agent's answer is not a reply: " + line.substr(0, 200));
@@ -57,6 +56,13 @@ StartedBackup parse_start_reply(const std::string& line) {
     std::string why = j.contains("error") && j["error"].is_string() ? j["error"].get<std::string>() : "no reason";
     throw Error("the agent refused: " + why);
   }
+  return j;
+}
+
+}  // namespace
+
+StartedBackup parse_start_reply(const std::string& line) {
+  nlohmann::json j = accepted_reply(line);
   if (!j.contains("pid") || !j["pid"].is_number_integer())
     throw Error("the agent's reply names no pid: " + line.substr(0, 200));
   StartedBackup s;
@@ -69,6 +75,12 @@ StartedBackup request_backup(const std::string& agent, const StartBackup& reques
   disk::UniqueFd fd = clone::connect_tcp(agent, limit);
   send_line(fd.get(), encode_request(request) + "\n");
   return parse_start_reply(read_line(fd.get(), limit));
+}
+
+void stop_backup(const std::string& agent, std::int64_t pid, std::chrono::milliseconds limit) {
+  disk::UniqueFd fd = clone::connect_tcp(agent, limit);
+  send_line(fd.get(), encode_request(StopChild{pid}) + "\n");
+  accepted_reply(read_line(fd.get(), limit));
 }
 
 }  // namespace ftvm::agent

@@ -20,6 +20,12 @@ struct StartedBackup {
 // answers something that is not a reply.
 StartedBackup request_backup(const std::string& agent, const StartBackup& request, std::chrono::milliseconds limit);
 
+// Asks the agent at `agent` to stop its child `pid` (a backup whose clone
+// failed, so it need not wait out its own timeouts). Throws ftvm::Error when
+// the agent refuses (say, the child has exited already) or cannot be
+// reached.
+void stop_backup(const std::string& agent, std::int64_t pid, std::chrono::milliseconds limit);
+
 // Reads one reply line; throws ftvm::Error for a refusal or a bad reply.
 StartedBackup parse_start_reply(const std::string& line);
 

@@ -143,6 +143,8 @@ std::string encode_request(const StartBackup& r) {
   return j.dump();
 }
 
+std::string encode_request(const StopChild& r) { return json{{"op", "stop"}, {"pid", r.pid}}.dump(); }
+
 std::vector<std::string> backup_arguments(const StartBackup& r, const std::string& ftvm_path,
                                           const std::string& config_file) {
   std::vector<std::string> argv = {ftvm_path, "vm", "--role", "backup", "--config", config_file,

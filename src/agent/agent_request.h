@@ -48,6 +48,7 @@ AgentRequest parse_request(const std::string& line);
 
 // The request line (JSON, no newline) parse_request reads back as `request`.
 std::string encode_request(const StartBackup& request);
+std::string encode_request(const StopChild& request);
 
 // The child's argv (argv[0] = ftvm_path), with `config_file` as --config.
 std::vector<std::string> backup_arguments(const StartBackup& request, const std::string& ftvm_path,

@@ -19,11 +19,16 @@ struct CloneProgress {
   std::uint64_t bytes = 0;          // stream bytes, frames included
   std::uint64_t state_bytes = 0;    // the save_state blob
   machine::Instret instret = 0;     // where the clone continues from (once known)
+  std::uint64_t state_hash = 0;     // the state it continues from (once known)
   // Sender: from the pause decision until the final bytes are sent (the
   // source may run on from there). Receiver: from the final round's first
   // message until the clone is verified.
   std::chrono::nanoseconds pause{0};
   std::chrono::nanoseconds total{0};  // start until the clone is verified
+  // Receiver: of the pause, restoring the state blob and the digest of the
+  // restored machine (all of RAM) that verifies it.
+  std::chrono::nanoseconds restore{0};
+  std::chrono::nanoseconds digest{0};
   bool done = false;
 };
 

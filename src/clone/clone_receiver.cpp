@@ -153,6 +153,7 @@ void CloneReceiver::on_final(const Final& fin) {
   replay::StateDigest theirs;
   if (!replay::StateDigest::from_words(fin.digest, theirs))
     throw CloneError("the state digest has " + std::to_string(fin.digest.size()) + " words");
+  const Clock::time_point restore_started = Clock::now();
   try {
     machine_->restore_state(fin.state);  // also drops decoded code and TLBs
   } catch (const Error& e) {
@@ -161,12 +162,16 @@ void CloneReceiver::on_final(const Final& fin) {
   if (machine_->instret() != fin.instret)
     throw CloneError("the state is at instret " + std::to_string(machine_->instret()) + ", the sender says " +
                      std::to_string(fin.instret));
+  const Clock::time_point digest_started = Clock::now();
+  progress_.restore = digest_started - restore_started;
   const replay::StateDigest ours = replay::digest(*machine_);
+  progress_.digest = Clock::now() - digest_started;
   if (ours != theirs)
     throw CloneError("the clone does not verify at instret " + std::to_string(fin.instret) + ": " +
                      theirs.diff(ours, machine_->impl().ram().base(), config_.ram_size));
   if (ours.combined() != fin.state_hash) throw CloneError("the state hash does not match the sender's digest");
   verified_hash_ = fin.state_hash;
+  progress_.state_hash = fin.state_hash;
   progress_.instret = fin.instret;
   progress_.state_bytes = fin.state.size();
   const Clock::time_point now = Clock::now();

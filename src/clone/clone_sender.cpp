@@ -158,6 +158,7 @@ std::vector<std::uint8_t> CloneSender::finish() {
 
   expected_hash_ = fin.state_hash;
   progress_.instret = fin.instret;
+  progress_.state_hash = fin.state_hash;
   progress_.state_bytes = fin.state.size();
   progress_.bytes += out.size();
   finished_ = true;

@@ -63,9 +63,18 @@ void receive_from_clone(const host::VmConfig& config, const PairOptions& options
   if (disks.size() != config.disks.size())
     throw Error(fmt::format("the primary runs {} disk(s), our config names {}", disks.size(), config.disks.size()));
   clone::FdStream stream(std::move(fd), options.connect_timeout);
-  std::unique_ptr<machine::Machine> m = clone::receive_clone(host::build_machine_config(config, disks), stream);
-  std::fprintf(stderr, "ftvm vm: backup received a verified clone at instret %llu, state hash %016llx\n",
-               static_cast<unsigned long long>(m->instret()), static_cast<unsigned long long>(m->state_hash()));
+  clone::CloneProgress progress;
+  std::unique_ptr<machine::Machine> m = clone::receive_clone(
+      host::build_machine_config(config, disks), stream, [&progress](const clone::CloneProgress& p) { progress = p; });
+  // Where the time between the primary's pause and our verdict goes: the
+  // final round's transfer, then restoring the state and hashing all of RAM.
+  std::fprintf(stderr,
+               "ftvm vm: backup received a verified clone at instret %llu, state digest %016llx (final round to "
+               "verdict %.1f ms, of which restore %.1f ms and digest %.1f ms)\n",
+               static_cast<unsigned long long>(m->instret()), static_cast<unsigned long long>(progress.state_hash),
+               std::chrono::duration<double, std::milli>(progress.pause).count(),
+               std::chrono::duration<double, std::milli>(progress.restore).count(),
+               std::chrono::duration<double, std::milli>(progress.digest).count());
   std::fflush(stderr);
   replica.adopt(std::move(m), std::move(disks));
 }
@@ -76,8 +85,19 @@ BackupVm::BackupVm(const host::VmConfig& config, const PairOptions& options) : c
 
 int BackupVm::run() {
   BackupReplica replica(config_);
-  if (!options_.from_clone.empty()) receive_from_clone(config_, options_, replica);
-  LogChannel channel = open_channel(options_);
+  // A cloning backup opens the log channel before the clone, so the primary
+  // finds it ready at the clone's pause and resumes its guest at once; the
+  // log it sends meanwhile waits in the socket until the clone is verified
+  // here. Nothing is acked before that: the node that acks is built below.
+  // (A backup told to --listen for its primary keeps the old order: its
+  // peer connects when it is ready.)
+  std::optional<LogChannel> early;
+  if (!options_.from_clone.empty()) {
+    if (!options_.peer.empty()) early = open_channel(options_);
+    receive_from_clone(config_, options_, replica);
+  }
+  LogChannel channel = early ? std::move(*early) : open_channel(options_);
+  StatusLine status(options_, channel.peer_name());
   spdlog::info("ft: backup of {}/{} connected to its primary at {}", options_.pair.vm_name,
                options_.pair.generation, channel.peer_name());
   ft::FtNode node(ft_config_from(options_), options_.pair, ft::InitialRole::kBackup);
@@ -88,7 +108,6 @@ int BackupVm::run() {
   // replays: a slow replay shows as lag (which throttles the primary), never
   // as silence.
   driver.start_keeper();
-  StatusLine status(options_);
 
   for (;;) {
     std::vector<machine::Input> ignored;

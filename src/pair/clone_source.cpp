@@ -49,12 +49,23 @@ void CloneSource::step() {
   if (paused_) paused_at_ = std::chrono::steady_clock::now();
 }
 
-clone::CloneProgress CloneSource::complete() {
-  if (!paused_ || !sender_) throw Error("the clone is not at its pause");
+clone::CloneProgress CloneSource::send_final() {
+  if (!paused_ || !sender_ || final_sent_) throw Error("the clone is not at its pause");
   stream_->write_all(sender_->finish());
+  final_sent_ = true;
   sender_->resumed();
-  sender_->accept(clone::read_verdict(*stream_));
   return sender_->progress();
+}
+
+bool CloneSource::take_verdict() {
+  if (!final_sent_) throw Error("the clone's final bytes were not sent");
+  if (verified_) return true;
+  // The verdict is one small frame written at once: once its first byte is
+  // here, reading the rest does not hold up the guest.
+  if (!stream_->readable()) return false;
+  sender_->accept(clone::read_verdict(*stream_));
+  verified_ = true;
+  return true;
 }
 
 }  // namespace ftvm::pair

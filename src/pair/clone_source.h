@@ -4,9 +4,13 @@
 // without waiting, then writes one CloneSender step per slice, so the guest
 // keeps running while its RAM is copied. When pre-copy is over it asks the
 // loop to stop (stop_requested), with the machine between slices and its
-// outputs delivered; complete() then sends the final pages and state and
-// takes the backup's verdict. Any failure stops the loop too and is kept in
-// failure(): the VM just goes on alone.
+// outputs delivered; send_final() then sends the final pages and state, and
+// the guest may run again at once: it does not wait for the backup's
+// verdict, which take_verdict() reads later, while the guest runs paired
+// with its outputs held (until the backup verified the clone and acked the
+// log they depend on). Any failure before the pause stops the loop too and
+// is kept in failure(): the VM just goes on alone.
+#include <atomic>
 #include <chrono>
 #include <memory>
 #include <optional>
@@ -38,9 +42,18 @@ class CloneSource final : public host::InputSource {
   // When pre-copy ended and the guest stopped (valid once paused()).
   std::chrono::steady_clock::time_point paused_at() const { return paused_at_; }
   const std::optional<std::string>& failure() const { return failure_; }
-  // With the loop stopped at the pause: the final bytes, then the verdict.
-  // Throws ftvm::Error (CloneError) when the backup refused or vanished.
-  clone::CloneProgress complete();
+  // With the loop stopped at the pause: the final pages, the state and its
+  // digest. The guest may resume when this returns. Throws ftvm::Error.
+  clone::CloneProgress send_final();
+  // The socket the backup's verdict arrives on (valid after send_final).
+  int verdict_fd() const { return stream_ ? stream_->fd() : -1; }
+  // After send_final (on one thread at a time; PairDriver::defer_start
+  // calls it): false while no verdict is there yet;
+  // true once the backup's verdict arrived and names our state. Throws
+  // ftvm::Error (CloneError) when the backup refused the clone or hung up.
+  bool take_verdict();
+  bool verified() const { return verified_; }
+  const clone::CloneProgress& progress() const { return sender_->progress(); }
 
  private:
   void step();
@@ -55,6 +68,10 @@ class CloneSource final : public host::InputSource {
   std::unique_ptr<clone::FdStream> stream_;
   std::unique_ptr<clone::CloneSender> sender_;
   bool paused_ = false;
+  bool final_sent_ = false;
+  // Set by whichever thread reads the verdict (PairDriver's keeper may),
+  // read by the run loop.
+  std::atomic<bool> verified_{false};
   std::chrono::steady_clock::time_point paused_at_{};
   std::optional<std::string> failure_;
 };

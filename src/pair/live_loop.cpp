@@ -5,12 +5,14 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <functional>
 
 #include <cstdio>
 
 #include "agent/agent_client.h"
 #include "clone/tcp.h"
 #include "disk/unique_fd.h"
+#include "ft/node_state.h"
 #include "host/console_input.h"
 #include "host/entropy_source.h"
 #include "host/event_waiter.h"
@@ -40,6 +42,7 @@ using Clock = std::chrono::steady_clock;
 // be stopped again and again for nothing.
 constexpr std::chrono::seconds kRetryPause{1};
 constexpr std::chrono::milliseconds kAgentLimit{5000};
+constexpr std::chrono::milliseconds kChannelAcceptLimit{200};
 
 double ms_since(Clock::time_point t) { return std::chrono::duration<double, std::milli>(Clock::now() - t).count(); }
 double ms(std::chrono::nanoseconds d) { return std::chrono::duration<double, std::milli>(d).count(); }
@@ -76,14 +79,44 @@ std::vector<std::string> rotated_after(const std::vector<std::string>& spares, s
   return out;
 }
 
+// While the new backup verifies the clone, the guest already runs paired.
+// This source wakes the loop when the backup's verdict arrives (the driver
+// reads it, see PairDriver::defer_start) and reports protection once the
+// verified backup has acked the log.
+class Handover final : public host::InputSource {
+ public:
+  Handover(const CloneSource& clone, PairDriver& driver, std::function<void()> on_protected)
+      : clone_(clone), driver_(driver), on_protected_(std::move(on_protected)) {}
+  // Once verified, the clone connection only has the backup's hang-up to
+  // say: polling it then would spin the loop.
+  int wake_fd() const override { return clone_.verified() || protected_ ? -1 : clone_.verdict_fd(); }
+  void collect(std::vector<machine::Input>&) override {
+    if (protected_ || !clone_.verified()) return;
+    NodeSnapshot node = driver_.snapshot();
+    if (node.state != ft::NodeState::kPrimary || node.acked == 0) return;
+    protected_ = true;
+    on_protected_();
+  }
+  // The backup verified the clone and acked the log: the pair is complete.
+  bool protected_pair() const { return protected_; }
+
+ private:
+  const CloneSource& clone_;
+  PairDriver& driver_;
+  std::function<void()> on_protected_;
+  bool protected_ = false;
+};
+
 }  // namespace
 
 struct LiveLoop::Attempt {
   std::string agent;
+  std::int64_t pid = 0;  // the backup process on the agent's host, once started
   std::uint64_t generation = 0;
   std::unique_ptr<ChannelListener> channel_listener;
   std::unique_ptr<CloneSource> clone;
   Clock::time_point started;
+  double stopped_ms = 0;  // from the clone's pause until the guest ran again
 };
 
 LiveLoop::LiveLoop(machine::Machine& m, LiveBackends& backends, host::StopSignals& signals, PairOptions options,
@@ -106,20 +139,19 @@ int LiveLoop::run(std::optional<LogChannel> channel) {
   Host host{dispatcher, {&signals_, &console, &entropy}};
   backends_.attach(dispatcher, host.sources);
   if (channel) {
-    if (auto end = run_paired(host, std::move(*channel), true)) return *end;
+    if (auto end = run_paired(host, std::move(*channel), nullptr)) return *end;
   }
   for (;;) {
     std::unique_ptr<Attempt> attempt = start_attempt();
     if (auto end = run_alone(host, attempt.get())) return *end;
     if (!attempt) continue;  // the retry pause is over
     if (!attempt->clone->paused()) {
-      attempt_failed(attempt->agent, attempt->clone->failure().value_or("the clone stopped"));
+      abandon(*attempt, attempt->clone->failure().value_or("the clone stopped"));
       continue;
     }
-    std::optional<LogChannel> backup = finish_attempt(*attempt);
-    attempt.reset();
+    std::optional<LogChannel> backup = hand_over(*attempt);
     if (!backup) continue;
-    if (auto end = run_paired(host, std::move(*backup), false)) return *end;
+    if (auto end = run_paired(host, std::move(*backup), attempt.get())) return *end;
   }
 }
 
@@ -160,6 +192,7 @@ std::unique_ptr<LiveLoop::Attempt> LiveLoop::start_attempt() {
     request.advertise = clone::split_host_port(a->agent).first;
     request.checkpoint_interval = options_.checkpoint_interval;
     agent::StartedBackup started = agent::request_backup(a->agent, request, kAgentLimit);
+    a->pid = started.pid;
     std::fprintf(stderr, "ftvm vm: protecting %s: backup generation %llu started by %s (pid %lld, log %s)\n",
                  options_.pair.vm_name.c_str(), static_cast<unsigned long long>(a->generation), a->agent.c_str(),
                  static_cast<long long>(started.pid), started.log.c_str());
@@ -168,7 +201,7 @@ std::unique_ptr<LiveLoop::Attempt> LiveLoop::start_attempt() {
                                              encode_clone_preamble(describe_machine(backends_.opened_disks())),
                                              clone::ClonePolicy{}, options_.connect_timeout);
   } catch (const std::exception& e) {
-    attempt_failed(a->agent, e.what());
+    abandon(*a, e.what());
     return nullptr;
   }
   return a;
@@ -185,24 +218,55 @@ void LiveLoop::set_phase(ProtectionPhase phase) {
   if (control_) control_->set_phase(phase);
 }
 
-std::optional<LogChannel> LiveLoop::finish_attempt(Attempt& a) {
+void LiveLoop::abandon(const Attempt& a, const std::string& why) {
+  attempt_failed(a.agent, why);
+  if (a.pid <= 0) return;
   try {
-    clone::CloneProgress p = a.clone->complete();
-    std::optional<LogChannel> channel = a.channel_listener->accept(options_.connect_timeout);
-    if (!channel) throw Error("the new backup verified the clone but never opened the log channel");
+    agent::stop_backup(a.agent, a.pid, kAgentLimit);
+    spdlog::info("ft: asked {} to stop the backup it started (pid {})", a.agent, a.pid);
+  } catch (const std::exception& e) {
+    // It may have exited on its own already (a refusing backup does).
+    spdlog::info("ft: stopping the backup {} started (pid {}): {}", a.agent, a.pid, e.what());
+  }
+}
+
+std::optional<LogChannel> LiveLoop::hand_over(Attempt& a) {
+  try {
+    clone::CloneProgress p = a.clone->send_final();
+    // The backup opened its log channel before it connected for the clone,
+    // so the connection is queued on the listener already; waiting longer
+    // would keep the guest stopped.
+    std::optional<LogChannel> channel = a.channel_listener->accept(kChannelAcceptLimit);
+    if (!channel) throw Error("the new backup has no log channel open at the end of its clone");
     std::fprintf(stderr,
                  "ftvm vm: cloned to the backup from %s: rounds %u, %llu bytes, at instret %llu, pause %.1f ms, "
-                 "total %.1f ms (%.1f ms since the request)\n",
+                 "%.1f ms since the request; the guest runs on while the backup verifies\n",
                  a.agent.c_str(), p.rounds, static_cast<unsigned long long>(p.bytes),
-                 static_cast<unsigned long long>(p.instret), ms(p.pause), ms(p.total), ms_since(a.started));
+                 static_cast<unsigned long long>(p.instret), ms(p.pause), ms_since(a.started));
     std::fflush(stderr);
+    // From here the new pair exists: its generation is used up even if the
+    // backup fails now (this side may claim test-and-set for it), so a later
+    // attempt is generation + 1 again.
     options_.pair.generation = a.generation;
-    stopped_since_ = a.clone->paused_at();
     return channel;
   } catch (const std::exception& e) {
-    attempt_failed(a.agent, e.what());
+    abandon(a, e.what());
     return std::nullopt;
   }
+}
+
+void LiveLoop::report_protected(const Attempt& a, double held_ms) {
+  const clone::CloneProgress& p = a.clone->progress();
+  const double verified_after = ms_since(a.clone->paused_at());
+  // How far the guest got meanwhile shows whether the bounded log held it.
+  std::fprintf(stderr,
+               "ftvm vm: protected as generation %llu: the guest was stopped %.1f ms (the backup verified the clone "
+               "and acked the log %.1f ms after the pause; meanwhile the guest ran %llu instructions and was held "
+               "%.1f ms by the full log; clone total %.1f ms)\n",
+               static_cast<unsigned long long>(options_.pair.generation), a.stopped_ms, verified_after,
+               static_cast<unsigned long long>(m_.instret() - p.instret), held_ms, ms(p.total));
+  std::fflush(stderr);
+  if (control_) control_->report_protected(options_.pair.generation, a.stopped_ms);
 }
 
 std::optional<int> LiveLoop::run_alone(Host& host, Attempt* attempt) {
@@ -227,10 +291,12 @@ std::optional<int> LiveLoop::run_alone(Host& host, Attempt* attempt) {
   return exit_status(result);
 }
 
-std::optional<int> LiveLoop::run_paired(Host& host, LogChannel channel, bool first) {
+std::optional<int> LiveLoop::run_paired(Host& host, LogChannel channel, Attempt* handover) {
   spdlog::info("ft: primary of {}/{} connected to its backup at {}", options_.pair.vm_name, options_.pair.generation,
                channel.peer_name());
+  StatusLine status(options_, channel.peer_name());
   replay::LogHeader header{replay::config_hash(m_.config()), describe_machine(backends_.opened_disks())};
+  // The log starts here: at the clone's instret, for a backup that cloned.
   PrimaryLog log(m_, header, options_.checkpoint_interval);
   ft::FtNode node(ft_config_from(options_), options_.pair, ft::InitialRole::kPrimary);
   TasClaim tas(make_tas_client(options_), options_.host_id.empty() ? default_host_id() : options_.host_id);
@@ -239,37 +305,49 @@ std::optional<int> LiveLoop::run_paired(Host& host, LogChannel channel, bool fir
   PairDriver driver(node, std::move(channel), tas, gate);
   gate.connect(driver);
   log.publish(driver);  // the header goes first
-  if (!driver.await_first_ack(options_.connect_timeout)) {
+  if (handover) {
+    // The guest runs on while the backup verifies the clone: the gate holds
+    // every output until the backup's ok verdict and its ack of the log the
+    // output depends on; the unacked log is bounded by the node, which
+    // pauses the guest when it is full.
+    CloneSource& clone = *handover->clone;
+    driver.defer_start(Clock::now() + options_.connect_timeout, [&clone] { return clone.take_verdict(); });
+  } else if (!driver.await_first_ack(options_.connect_timeout)) {
     std::string why = driver.close_reason().empty() ? std::string("no answer in time") : driver.close_reason();
-    if (first) throw Error("the backup never acknowledged the log header: " + why);
-    attempt_failed("the new backup", "it never acknowledged the log header: " + why);
-    return std::nullopt;
+    throw Error("the backup never acknowledged the log header: " + why);
   }
   // From here on heartbeats must not wait for the vCPU thread: a checkpoint
   // digest of a large RAM can take longer than the backup's failure timeout.
   driver.start_keeper();
-  if (stopped_since_) {
-    std::fprintf(stderr, "ftvm vm: protected as generation %llu: the guest was stopped %.1f ms\n",
-                 static_cast<unsigned long long>(options_.pair.generation), ms_since(*stopped_since_));
-    std::fflush(stderr);
-    if (control_) control_->report_protected(options_.pair.generation, ms_since(*stopped_since_));
-    stopped_since_.reset();
-  }
 
   host::MachineAdapter machine(m_);
   RecordingInputPort inputs(m_, log);
-  PrimaryPump pump(m_, log, driver, gate, signals_, options_.max_lag_instructions, StatusLine(options_));
+  PrimaryPump pump(m_, log, driver, gate, signals_, options_.max_lag_instructions, std::move(status));
   // Back to the alone loop once the backup is lost, where spares or an
   // operator's request can protect this side again.
   if (!options_.spares.empty() || control_) pump.stop_when_live();
   std::vector<host::InputSource*> sources = host.sources;
   sources.push_back(&pump);
+  std::optional<Handover> watch;
+  if (handover) {
+    watch.emplace(*handover->clone, driver,
+                  [this, handover, &driver] { report_protected(*handover, ms(driver.paused_total())); });
+    sources.push_back(&*watch);
+    handover->stopped_ms = ms_since(handover->clone->paused_at());
+  }
   host::SteadyClock clock;
   host::GuestTimebase timebase(clock, m_.config().timebase_hz, m_.mtime());
   host::PollWaiter waiter;
   host::LiveRunner runner(machine, inputs, gate, timebase, waiter, std::move(sources));
   host::RunResult result = runner.run();
-
+  if (watch && !watch->protected_pair() && gate.live()) {
+    // The new backup was lost before it verified the clone and acked: this
+    // side won test-and-set for the new pair, so that backup can never go
+    // live, and what the gate held has been released (no backup could ever
+    // take those outputs over, so holding them would only lose them).
+    abandon(*handover, "the new backup was lost before it acknowledged the log: " + driver.failover_reason());
+    return std::nullopt;
+  }
   if (gate.halted()) {
     std::fflush(stdout);
     std::fprintf(stderr, "ftvm vm: primary halted: %s\n", gate.halt_reason().c_str());

@@ -9,12 +9,18 @@
 //
 // While alone and given spare host agents, it protects itself: asks the next
 // agent to start `ftvm vm --role backup --from-clone`, clones the machine to
-// it while the guest keeps running, stops the guest for the final pages and
-// state, waits for the backup's verified verdict, and pairs up with it as
-// generation + 1 (so test-and-set keys of an older pair never decide the new
-// one). A failed attempt leaves it alone and tries the next agent a little
-// later; losing the backup of a pair (after winning test-and-set) brings it
-// back to alone, and so to the next attempt.
+// it while the guest keeps running, stops the guest only for the final pages
+// and state, and then runs paired with it as generation + 1 (so test-and-set
+// keys of an older pair never decide the new one) while the backup still
+// verifies the clone: the log is kept from the clone's instret on and every
+// output waits at the gate until the backup has sent an ok verdict and acked
+// the log the output depends on. A refused clone, a lost connection or a
+// backup that never acks in time is a failover of that new pair: this side
+// claims test-and-set for it, goes back to running alone (releasing what the
+// gate held), and asks the agent to stop the half-started backup. A failed
+// attempt leaves it alone and tries the next agent a little later; losing
+// the backup of a pair (after winning test-and-set) brings it back to alone,
+// and so to the next attempt.
 //
 // Given a control socket (options.control_path), an operator may also ask it
 // to protect itself with one named agent (`ftvm protect`): the request is
@@ -64,11 +70,22 @@ class LiveLoop {
   };
 
   // Each returns the exit status when the run is over, nullopt to go on.
-  std::optional<int> run_paired(Host& host, LogChannel channel, bool first);
+  // `handover`: the attempt whose backup still verifies its clone (null for
+  // the backup the process started with, which must ack before the guest
+  // runs).
+  std::optional<int> run_paired(Host& host, LogChannel channel, Attempt* handover);
   std::optional<int> run_alone(Host& host, Attempt* attempt);
   std::unique_ptr<Attempt> start_attempt();
-  std::optional<LogChannel> finish_attempt(Attempt& attempt);
+  // At the clone's pause: the final bytes, then the log channel the backup
+  // opened before its clone. The guest may run again when this returns.
+  std::optional<LogChannel> hand_over(Attempt& attempt);
+  // `held_ms`: how long the full log held the guest while the backup
+  // verified.
+  void report_protected(const Attempt& attempt, double held_ms);
   void attempt_failed(const std::string& agent, const std::string& why);
+  // A failed attempt whose backup was started: also asks its agent to stop
+  // it, so it does not linger until its own timeouts.
+  void abandon(const Attempt& attempt, const std::string& why);
   void set_phase(ProtectionPhase phase);  // tells the control socket, if any
   int exit_status(const host::RunResult& result);
 
@@ -80,7 +97,6 @@ class LiveLoop {
   std::unique_ptr<ControlServer> control_;
   std::size_t next_spare_ = 0;
   std::optional<std::chrono::steady_clock::time_point> retry_at_;
-  std::optional<std::chrono::steady_clock::time_point> stopped_since_;
 };
 
 }  // namespace ftvm::pair

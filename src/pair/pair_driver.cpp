@@ -94,7 +94,10 @@ void PairDriver::carry_out(const ft::Ready& r) {
   for (const auto& m : r.send) channel_.send(m);
   for (auto id : r.release) queue_call({Kind::kRelease, {}, id, {}});
   for (auto id : r.drop) queue_call({Kind::kDrop, {}, id, {}});
-  if (r.failover) spdlog::warn("ft {}: failover: {}", node_.pair().vm_name, *r.failover);
+  if (r.failover) {
+    spdlog::warn("ft {}: failover: {}", node_.pair().vm_name, *r.failover);
+    failover_reason_ = *r.failover;
+  }
   if (r.tas_request) {
     ft::TasResult answer = tas_.ask(*r.tas_request);
     spdlog::info("ft: test-and-set {} as {}: {} ({})", r.tas_request->key, r.tas_request->claimant,
@@ -104,6 +107,9 @@ void PairDriver::carry_out(const ft::Ready& r) {
   if (r.go_live) queue_call({Kind::kGoLive, {}, 0, {}});
   if (r.halt) queue_call({Kind::kHalt, {}, 0, *r.halt});
   if (r.pause) {
+    const auto now = std::chrono::steady_clock::now();
+    if (*r.pause && !paused_) paused_since_ = now;
+    if (!*r.pause && paused_) paused_total_ += now - paused_since_;
     paused_ = *r.pause;
     signal_owner();  // a held guest may run again
   }
@@ -140,17 +146,22 @@ void PairDriver::make_handler_calls() {
 // meanwhile proves it alive, and the ticks that piled up must not declare
 // it silent first.
 void PairDriver::take_frames_and_ticks() {
-  if (!channel_.closed()) {
+  if (!channel_.closed() && !frames_held_) {
     for (auto& frame : channel_.receive()) queue_.push_back(ft::FrameEvent{std::move(frame)});
     run_queue();
   }
-  for (std::uint64_t n = std::min(timer_.take_expirations(), max_tick_burst_); n > 0; --n) {
+  std::uint64_t ticks = timer_.take_expirations();
+  // Before the first ack of a deferred start, only a failover (a refused
+  // clone, a lost channel) needs time to pass: its test-and-set retries.
+  if (defer_start_ && node_.acked() == 0 && node_.state() == ft::NodeState::kPrimary) ticks = 0;
+  for (std::uint64_t n = std::min(ticks, max_tick_burst_); n > 0; --n) {
     queue_.push_back(ft::TickEvent{});
     run_queue();
   }
 }
 
 void PairDriver::service() {
+  check_deferred_start();
   {
     std::lock_guard lock(mu_);
     // The peer finished on purpose: nothing left to detect or decide.
@@ -206,14 +217,60 @@ void PairDriver::keeper_loop(const std::atomic<bool>& stop) {
 // closed channel or a finished peer is the owner's to handle; the keeper
 // then only paces itself, so the timer (level-triggered) cannot spin it.
 void PairDriver::keeper_service() {
-  bool idle = false;
+  check_deferred_start();
+  bool pace = false;
   {
     std::lock_guard lock(mu_);
-    idle = peer_finished_ || channel_.closed();
+    const bool idle = peer_finished_ || channel_.closed();
+    // A readable channel left unread would end every epoll wait at once.
+    pace = idle || frames_held_;
     if (!idle) take_frames_and_ticks();
     if (channel_.closed() && !peer_loss_reported_) signal_owner();  // the owner reports the close
   }
-  if (idle) std::this_thread::sleep_for(kTickPeriod);
+  if (pace) std::this_thread::sleep_for(kTickPeriod);
+}
+
+void PairDriver::defer_start(std::chrono::steady_clock::time_point deadline, std::function<bool()> admit) {
+  std::lock_guard lock(mu_);
+  defer_start_ = true;
+  frames_held_ = true;
+  admit_ = std::move(admit);
+  first_ack_deadline_ = deadline;
+}
+
+// Either thread (the owner in service(), the keeper every tick, so a busy
+// owner does not leave the backup's verdict unread -- and the backup, whose
+// node already runs, unheard -- past its failure timeout). The admission
+// test runs without the node's lock: it reads the clone connection.
+void PairDriver::check_deferred_start() {
+  std::lock_guard admitting(admit_mu_);  // one caller of admit_ at a time
+  std::function<bool()> admit;
+  bool overdue = false;
+  {
+    std::lock_guard lock(mu_);
+    if (!defer_start_ || node_.acked() > 0 || node_.state() != ft::NodeState::kPrimary) return;
+    overdue = std::chrono::steady_clock::now() >= first_ack_deadline_;
+    if (frames_held_) admit = admit_;
+  }
+  std::optional<std::string> lost;
+  if (admit) {
+    try {
+      if (admit()) {
+        std::lock_guard lock(mu_);
+        frames_held_ = false;
+      }
+    } catch (const std::exception& e) {
+      lost = e.what();
+    }
+  }
+  if (!lost && overdue) lost = "the new backup did not verify the clone and acknowledge the log in time";
+  if (!lost) return;
+  // Queued like a frame, so the keeper may do this too: the handler calls
+  // it causes are made by the owner.
+  std::lock_guard lock(mu_);
+  frames_held_ = false;  // a failover reads on: the peer's words no longer count
+  queue_.push_back(ft::PeerLostEvent{*lost});
+  run_queue();
 }
 
 bool PairDriver::await_first_ack(std::chrono::milliseconds limit) {
@@ -253,6 +310,16 @@ NodeSnapshot PairDriver::snapshot() const {
   s.held_outputs = node_.held_outputs();
   s.paused = paused_;
   return s;
+}
+
+std::chrono::nanoseconds PairDriver::paused_total() const {
+  std::lock_guard lock(mu_);
+  return paused_total_ + (paused_ ? std::chrono::steady_clock::now() - paused_since_ : std::chrono::nanoseconds{0});
+}
+
+std::string PairDriver::failover_reason() const {
+  std::lock_guard lock(mu_);
+  return failover_reason_;
 }
 
 std::string PairDriver::close_reason() const {

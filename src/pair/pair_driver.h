@@ -23,6 +23,7 @@
 #include <chrono>
 #include <cstdint>
 #include <deque>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -71,6 +72,20 @@ class PairDriver {
   // and with no echo yet nothing can be released, so the lease cannot be
   // fooled. False when the backup never answered.
   bool await_first_ack(std::chrono::milliseconds limit);
+  // Primary whose backup still verifies a live clone while the guest
+  // already runs (instead of await_first_ack before it runs):
+  //  - the channel is not read until `admit()` returns true (the backup's ok
+  //    verdict on the clone was read and names our state), so nothing the
+  //    backup says counts before that; admit() throwing is a lost backup;
+  //  - timer ticks are not counted until the backup's first ack: its restore
+  //    and RAM digest may outlast the failure timeout, and with no echo yet
+  //    nothing can be released, so the lease cannot be fooled;
+  //  - no first ack by `deadline` is a lost backup too.
+  // A lost backup is a PeerLostEvent: the node's failover (test-and-set for
+  // the new pair) decides what the held outputs become. service() and the
+  // keeper check all this, so `admit` may be called on either thread (never
+  // on both at once).
+  void defer_start(std::chrono::steady_clock::time_point deadline, std::function<bool()> admit);
   // Starts the keeper thread (once); stopped by stop_keeper() or the
   // destructor.
   void start_keeper();
@@ -88,6 +103,11 @@ class PairDriver {
   int wake_fd() const { return wake_.get(); }
 
   NodeSnapshot snapshot() const;
+  // How long the node has asked for the guest to be held (a full unacked
+  // log) in all, the current hold included.
+  std::chrono::nanoseconds paused_total() const;
+  // Why the node last started a failover ("" if it never did).
+  std::string failover_reason() const;
   // Why the channel closed ("" while open).
   std::string close_reason() const;
   // Lets queued messages reach the peer and waits (bounded) for it to hang
@@ -105,6 +125,7 @@ class PairDriver {
   void take_frames_and_ticks();  // lock held
   void make_handler_calls();  // owner thread, lock not held
   void report_channel_close();  // owner thread, lock not held
+  void check_deferred_start();  // either thread, lock not held
   void keeper_loop(const std::atomic<bool>& stop);
   void keeper_service();
   void watch(int fd, std::uint32_t events);
@@ -128,6 +149,16 @@ class PairDriver {
   bool write_interest_ = false;
   std::uint64_t max_tick_burst_ = UINT64_MAX;
   bool paused_ = false;
+  std::chrono::steady_clock::time_point paused_since_{};
+  std::chrono::nanoseconds paused_total_{0};
+  // Deferred start (defer_start): ticks not counted until the first ack,
+  // the channel not read until admit_ says so.
+  std::string failover_reason_;
+  bool defer_start_ = false;
+  bool frames_held_ = false;
+  std::function<bool()> admit_;
+  std::mutex admit_mu_;  // held while admit_ runs
+  std::chrono::steady_clock::time_point first_ack_deadline_{};
   std::atomic<bool> keeper_stop_{false};
   std::thread keeper_;
 };

@@ -3,7 +3,7 @@
 namespace ftvm::pair {
 
 PrimaryLog::PrimaryLog(machine::Machine& m, const replay::LogHeader& header, std::uint64_t checkpoint_interval)
-    : m_(m), encoder_(header), recorder_(m, *this, checkpoint_interval) {}
+    : m_(m), encoder_(header), recorder_(m, *this, checkpoint_interval), executed_instret_(m.instret()) {}
 
 void PrimaryLog::append(const replay::LogEntry& entry) {
   if (active_) encoder_.append(entry);

@@ -49,7 +49,9 @@ class PrimaryLog final : public replay::EntrySink {
   ft::LogPosition next_seq_ = 1;
   std::uint64_t bytes_logged_ = 0;
   // (FT entry, instret when it was cut) for entries the backup has not
-  // executed yet, and the count reached by the ones it has.
+  // executed yet, and the count reached by the ones it has -- at first where
+  // the log starts: a backup cloned at instret N is not N instructions
+  // behind before it has executed anything.
   std::deque<std::pair<ft::LogPosition, machine::Instret>> cut_at_;
   machine::Instret executed_instret_ = 0;
 };

@@ -5,12 +5,14 @@
 #include "agent/agent_client.h"
 
 #include <gtest/gtest.h>
+#include <signal.h>
 #include <sys/eventfd.h>
 #include <unistd.h>
 
 #include <atomic>
 #include <filesystem>
 #include <fstream>
+#include <memory>
 #include <thread>
 
 #include "agent/agent_server.h"
@@ -99,38 +101,94 @@ TEST(AgentClient, RepliesAreReadStrictly) {
   EXPECT_THROW(parse_start_reply(R"({"ok":"yes","pid":1})"), Error);
 }
 
-TEST(AgentClient, RealAgentStartsTheBackupOrPassesItsRefusalOn) {
-  std::string pattern = (fs::temp_directory_path() / "ftvm-agent-client-XXXXXX").string();
-  fs::path dir = ::mkdtemp(pattern.data());
-  fs::create_directories(dir / "args");
-  ::setenv("FAKE_FTVM_ARGS_DIR", (dir / "args").c_str(), 1);
-  {
-    HostAgent agent(FAKE_FTVM_PATH, dir / "state");
+// A real agent serving on a loopback port from its own thread, with the
+// fake ftvm (which records its arguments) as the program it starts; the
+// directory and the thread go away with it.
+class ServedAgent {
+ public:
+  explicit ServedAgent(const char* name) {
+    std::string pattern = (fs::temp_directory_path() / name).string() + "-XXXXXX";
+    dir_ = ::mkdtemp(pattern.data());
+    fs::create_directories(dir_ / "args");
+    ::setenv("FAKE_FTVM_ARGS_DIR", (dir_ / "args").c_str(), 1);
+    agent_ = std::make_unique<HostAgent>(FAKE_FTVM_PATH, dir_ / "state");
     clone::TcpListener listener("127.0.0.1:0");
-    const std::string address = "127.0.0.1:" + std::to_string(listener.port());
-    AgentServer server(std::move(listener), agent);
-    int wake = ::eventfd(0, EFD_CLOEXEC);
-    std::atomic<bool> stop{false};
-    std::thread serving([&] { server.run([&] { return stop.load(); }, wake); });
-
-    StartedBackup started = request_backup(address, protection_request(), std::chrono::seconds(5));
-    EXPECT_GT(started.pid, 0);
-    EXPECT_EQ(fs::path(started.log).parent_path(), dir / "state");
-
-    StartBackup bad = protection_request();
-    bad.config_toml.clear();
-    bad.config_path = "/nonexistent/vm.toml";
-    EXPECT_THROW(request_backup(address, bad, std::chrono::seconds(5)), Error);
-    // Nobody listening: a clear error, bounded.
-    EXPECT_THROW(request_backup("127.0.0.1:1", protection_request(), std::chrono::milliseconds(200)), Error);
-
-    stop = true;
-    std::uint64_t one = 1;
-    EXPECT_EQ(::write(wake, &one, sizeof one), 8);
-    serving.join();
-    ::close(wake);
+    address_ = "127.0.0.1:" + std::to_string(listener.port());
+    server_ = std::make_unique<AgentServer>(std::move(listener), *agent_);
+    wake_ = ::eventfd(0, EFD_CLOEXEC);
+    serving_ = std::thread([this] { server_->run([this] { return stop_.load(); }, wake_); });
   }
-  fs::remove_all(dir);
+  ~ServedAgent() {
+    stop_ = true;
+    std::uint64_t one = 1;
+    (void)!::write(wake_, &one, sizeof one);
+    serving_.join();
+    ::close(wake_);
+    server_.reset();
+    agent_.reset();
+    fs::remove_all(dir_);
+  }
+  ServedAgent(const ServedAgent&) = delete;
+  ServedAgent& operator=(const ServedAgent&) = delete;
+
+  const std::string& address() const { return address_; }
+  const fs::path& dir() const { return dir_; }
+
+ private:
+  fs::path dir_;
+  std::unique_ptr<HostAgent> agent_;
+  std::string address_;
+  std::unique_ptr<AgentServer> server_;
+  int wake_ = -1;
+  std::atomic<bool> stop_{false};
+  std::thread serving_;
+};
+
+TEST(AgentClient, RealAgentStartsTheBackupOrPassesItsRefusalOn) {
+  ServedAgent served("ftvm-agent-client");
+  const std::string& address = served.address();
+  StartedBackup started = request_backup(address, protection_request(), std::chrono::seconds(5));
+  EXPECT_GT(started.pid, 0);
+  EXPECT_EQ(fs::path(started.log).parent_path(), served.dir() / "state");
+
+  StartBackup bad = protection_request();
+  bad.config_toml.clear();
+  bad.config_path = "/nonexistent/vm.toml";
+  EXPECT_THROW(request_backup(address, bad, std::chrono::seconds(5)), Error);
+  // Nobody listening: a clear error, bounded.
+  EXPECT_THROW(request_backup("127.0.0.1:1", protection_request(), std::chrono::milliseconds(200)), Error);
+}
+
+// A primary whose clone failed asks the agent to stop the backup it started:
+// the child is gone soon after, a second stop is refused (it has exited),
+// and a pid the agent never started is refused without signalling anything.
+TEST(AgentClient, StopBackupEndsTheChildTheAgentStarted) {
+  ServedAgent served("ftvm-agent-stop");
+  const std::string& address = served.address();
+  {
+    StartedBackup started = request_backup(address, protection_request(), std::chrono::seconds(5));
+    ASSERT_GT(started.pid, 0);
+    EXPECT_EQ(::kill(static_cast<pid_t>(started.pid), 0), 0) << "the child should run";
+    EXPECT_NO_THROW(stop_backup(address, started.pid, std::chrono::seconds(5)));
+    // The agent reaps it between requests; `list` shows how it ended.
+    bool gone = false;
+    for (int i = 0; i < 100 && !gone; ++i) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+      try {
+        stop_backup(address, started.pid, std::chrono::seconds(5));
+      } catch (const Error& e) {
+        gone = std::string(e.what()).find("killed by signal 15") != std::string::npos;
+      }
+    }
+    EXPECT_TRUE(gone) << "the stopped child was never reaped as killed by SIGTERM";
+    try {
+      stop_backup(address, 1, std::chrono::seconds(5));
+      FAIL() << "the agent stopped a process it never started";
+    } catch (const Error& e) {
+      EXPECT_NE(std::string(e.what()).find("no child with pid 1"), std::string::npos) << e.what();
+    }
+    EXPECT_THROW(stop_backup("127.0.0.1:1", started.pid, std::chrono::milliseconds(200)), Error);
+  }
 }
 
 }  // namespace

@@ -97,6 +97,8 @@ for round in $(seq 1 "$rounds"); do
   backup_pid=$(sed -n 's/.*(pid \([0-9]*\), log \([^)]*\)).*/\1/p' <<<"$started")
   backup_log=$(sed -n 's/.*(pid \([0-9]*\), log \([^)]*\)).*/\2/p' <<<"$started")
   [[ -n $backup_pid && -f $backup_log ]] || fail "round $round: cannot tell the backup from '$started'"
+  # Where the backup's part of the hand-over went (the guest runs meanwhile).
+  grep -o "received a verified clone.*" "$backup_log" | tail -1 | sed "s/^/round $round: backup /"
   start=$SECONDS
   until (( $(count_acked "$acked") >= round * writes_per_round )); do
     kill -0 "$client_pid" 2>/dev/null || fail "the client stopped early: $(cat "$tmp/client.log")"

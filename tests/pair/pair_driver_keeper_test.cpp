@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "ft/node_state.h"
+#include "driver_side.h"
 #include "pair/pair_driver.h"
 
 using namespace ftvm;
@@ -17,18 +18,6 @@ using namespace ftvm::pair;
 using namespace std::chrono_literals;
 
 namespace {
-
-class CountingTas final : public tas::TestAndSet {
- public:
-  explicit CountingTas(std::atomic<int>& asked) : asked_(asked) {}
-  tas::Answer test_and_set(const std::string&, const std::string& owner) override {
-    ++asked_;
-    return {tas::Outcome::kWon, owner, {}};
-  }
-
- private:
-  std::atomic<int>& asked_;
-};
 
 // Records what it is handed and on which thread.
 class RecordingHandler final : public ReadyHandler {
@@ -52,35 +41,16 @@ class RecordingHandler final : public ReadyHandler {
   void note() { threads.push_back(std::this_thread::get_id()); }
 };
 
-ft::FtConfig fast_config() {
-  ft::FtConfig c;
-  c.heartbeat_interval_ticks = 2;  // 20 ms
-  c.failure_timeout_ticks = 10;    // 100 ms
-  c.lease_ticks = 5;
-  c.retransmit_ticks = 4;
-  c.tas_retry_ticks = 2;
-  return c;
-}
-
-struct Side {
-  Side(ft::InitialRole role, disk::UniqueFd fd)
-      : node(fast_config(), ft::PairId{"keeper", 1}, role),
-        tas(std::make_unique<CountingTas>(tas_asked), "test"),
-        driver(node, LogChannel(std::move(fd), "peer"), tas, handler) {}
-  std::atomic<int> tas_asked{0};
-  ft::FtNode node;
-  TasClaim tas;
-  RecordingHandler handler;
-  PairDriver driver;
-};
+using Side = test::DriverSide<RecordingHandler>;
+const ft::PairId kPair{"keeper", 1};
 
 class KeeperTest : public ::testing::Test {
  protected:
   void SetUp() override {
     int fds[2];
     ASSERT_EQ(::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, fds), 0);
-    primary_ = std::make_unique<Side>(ft::InitialRole::kPrimary, disk::UniqueFd(fds[0]));
-    backup_ = std::make_unique<Side>(ft::InitialRole::kBackup, disk::UniqueFd(fds[1]));
+    primary_ = std::make_unique<Side>(kPair, ft::InitialRole::kPrimary, disk::UniqueFd(fds[0]));
+    backup_ = std::make_unique<Side>(kPair, ft::InitialRole::kBackup, disk::UniqueFd(fds[1]));
   }
   // Appends one entry and lets the backup acknowledge it.
   void start_replicating() {

@@ -35,6 +35,20 @@ inline std::filesystem::path build_dir() {
 inline std::string vm_binary() { return (build_dir() / "src/ftvm").string(); }
 inline std::string ticker_guest() { return (build_dir() / "tests/pair/ticker.elf").string(); }
 
+// A fresh directory under /tmp named PREFIX-XXXXXX (the test removes it).
+inline std::filesystem::path scratch_dir(const std::string& prefix) {
+  std::string pattern = "/tmp/" + prefix + "-XXXXXX";
+  if (::mkdtemp(pattern.data()) == nullptr) throw std::runtime_error("mkdtemp failed for " + pattern);
+  return pattern;
+}
+
+// DIR/vm.toml: the ticker guest in 64 MiB, as `ftvm vm --config` reads it.
+inline std::filesystem::path write_ticker_config(const std::filesystem::path& dir) {
+  std::filesystem::path config = dir / "vm.toml";
+  std::ofstream(config) << "[machine]\nmem = \"64M\"\nfirmware = \"" << ticker_guest() << "\"\n";
+  return config;
+}
+
 inline std::string read_text(const std::filesystem::path& p) {
   std::ifstream in(p, std::ios::binary);
   std::stringstream s;

@@ -23,9 +23,7 @@ namespace {
 class PairTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    char tmpl[] = "/tmp/ftvm-pair-test-XXXXXX";
-    ASSERT_NE(::mkdtemp(tmpl), nullptr);
-    dir_ = tmpl;
+    dir_ = scratch_dir("ftvm-pair-test");
     tas_ = std::make_unique<TasService>(dir_ / "tas.journal");
     name_ = ::testing::UnitTest::GetInstance()->current_test_info()->name();
   }

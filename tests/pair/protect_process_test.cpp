@@ -75,11 +75,13 @@ long checkpoints_matched(const std::string& log) {
 // lines.
 void print_clone_figures(const std::string& err, int round) {
   static const std::regex cloned("cloned to the backup from [^:]+:[0-9]+: (rounds [0-9]+, [0-9]+ bytes, at instret "
-                                 "[0-9]+, pause [0-9.]+ ms, total [0-9.]+ ms \\([0-9.]+ ms since the request\\))");
-  static const std::regex stopped("the guest was stopped ([0-9.]+) ms");
+                                 "[0-9]+, pause [0-9.]+ ms, [0-9.]+ ms since the request)");
+  static const std::regex stopped("the guest was stopped ([0-9.]+) ms \\(the backup verified the clone and acked "
+                                  "the log ([0-9.]+) ms after the pause");
   std::smatch c, s;
   if (std::regex_search(err, c, cloned) && std::regex_search(err, s, stopped))
-    std::printf("round %d clone: %s; guest stopped %s ms\n", round, c[1].str().c_str(), s[1].str().c_str());
+    std::printf("round %d clone: %s; guest stopped %s ms; verified and acked %s ms after the pause\n", round,
+                c[1].str().c_str(), s[1].str().c_str(), s[2].str().c_str());
 }
 
 double seconds_since(std::chrono::steady_clock::time_point t) {
@@ -89,12 +91,9 @@ double seconds_since(std::chrono::steady_clock::time_point t) {
 class ProtectTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    char tmpl[] = "/tmp/ftvm-protect-test-XXXXXX";
-    ASSERT_NE(::mkdtemp(tmpl), nullptr);
-    dir_ = tmpl;
+    dir_ = scratch_dir("ftvm-protect-test");
     tas_ = std::make_unique<TasService>(dir_ / "tas.journal");
-    config_ = dir_ / "vm.toml";
-    std::ofstream(config_) << "[machine]\nmem = \"64M\"\nfirmware = \"" << ticker_guest() << "\"\n";
+    config_ = write_ticker_config(dir_);
   }
   void TearDown() override {
     for (pid_t pid : started_by_agents_) ::kill(pid, SIGKILL);
