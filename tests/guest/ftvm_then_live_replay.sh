@@ -172,11 +172,11 @@ grep -qE " [1-9][0-9]* checkpoints equal" "$tmp/replay.err" || fail "no checkpoi
 grep -q "THEN-LIVE-DISK-OK" "$tmp/replay.out" && fail "the muted replay went past the log"
 
 # 3. Replay, then live on the same disk.
-"$ftvm" replay "$tmp/run.ftlog" "${vm[@]}" --then-live <"$tmp/in" >"$tmp/live.log" 2>"$tmp/live.err" &
+# Bounded by timeout(1) itself: a background `sleep 180` watchdog kept the
+# test's output open (and ctest waiting) for its full 180 s after a pass.
+timeout -s KILL 180 "$ftvm" replay "$tmp/run.ftlog" "${vm[@]}" --then-live <"$tmp/in" >"$tmp/live.log" 2>"$tmp/live.err" &
 live_pid=$!
 pids+=("$live_pid")
-( sleep 180; kill -9 "$live_pid" 2>/dev/null ) &
-pids+=($!)
 rc=0
 wait "$live_pid" || rc=$?
 [[ $rc -eq 0 ]] || fail "replay --then-live exited with $rc"
