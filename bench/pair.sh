@@ -62,6 +62,23 @@ run_benchmark() {  # run_benchmark NAME: NAME.csv in $base; sets bench_seconds
   [[ $(grep -c '^"\(SET\|GET\)"' "$base/$1.csv") -eq 2 ]] || pair_fail "redis-benchmark ($1) did not finish both tests"
 }
 
+clk_tck=$(getconf CLK_TCK)
+cpu_seconds() {  # utime+stime of PID so far (0 for no pid)
+  [[ -n $1 && -r /proc/$1/stat ]] || { echo 0; return; }
+  sed 's/.*) //' "/proc/$1/stat" | awk -v t="$clk_tck" '{printf "%.2f", ($12 + $13) / t}'
+}
+# bench_cpu NAME: runs the benchmark and notes the CPU seconds the VM
+# processes used meanwhile ("primary backup"), to show what the pair costs.
+bench_cpu() {
+  local p0 b0
+  p0=$(cpu_seconds "$primary_pid"); b0=$(cpu_seconds "${backup_pid:-}")
+  run_benchmark "$1"
+  local p1 b1
+  p1=$(cpu_seconds "$primary_pid"); b1=$(cpu_seconds "${backup_pid:-}")
+  cpu_primary=$(awk -v a="$p0" -v b="$p1" 'BEGIN {printf "%.1f", b - a}')
+  cpu_backup=$(awk -v a="$b0" -v b="$b1" 'BEGIN {printf "%.1f", b - a}')
+}
+
 csv() {  # csv NAME TEST COLUMN: 2 = req/s, 5 = p50 ms, 7 = p99 ms
   awk -F, -v t="$2" -v c="$3" '{gsub(/"/, "")} $1 == t {print $c}' "$base/$1.csv"
 }
@@ -83,8 +100,9 @@ pair_wait_ready "$limit"
 alone_ready=$pair_ready_after
 redis_up
 echo "alone: ready after ${alone_ready}s; running redis-benchmark"
-run_benchmark alone
+bench_cpu alone
 alone_seconds=$bench_seconds
+alone_cpu=$cpu_primary
 pair_stop_all
 
 # --- the pair --------------------------------------------------------------
@@ -99,8 +117,10 @@ sleep 5  # an idle guest's log rate, over the status file's last second
 idle_rate=$(status_field "$primary_status" log_bytes_per_second)
 bytes0=$(status_field "$primary_status" log_bytes)
 echo "pair: ready after ${pair_ready}s; running redis-benchmark"
-run_benchmark pair
+bench_cpu pair
 pair_seconds=$bench_seconds
+pair_cpu_primary=$cpu_primary
+pair_cpu_backup=$cpu_backup
 sleep 2  # the status file is rewritten about once a second
 bytes1=$(status_field "$primary_status" log_bytes)
 state=$(sed -n 's/^ *"state": "\(.*\)",$/\1/p' "$primary_status")
@@ -122,7 +142,7 @@ table="| setup | SET req/s | SET p50 | SET p99 | GET req/s | GET p50 | GET p99 |
 $(row '`ftvm run` (alone)' alone)
 $(row '`ftvm vm` pair' pair)
 | pair / alone | $(ratio "$(csv pair SET 2)" "$(csv alone SET 2)") | | | $(ratio "$(csv pair GET 2)" "$(csv alone GET 2)") | | |"
-summary="Logging channel during the pair's benchmark: $log_bytes bytes in ${pair_seconds} s ($log_rate KB/s, about $per_request bytes per request); idle guest: $idle_kb KB/s. Boot to readiness: alone ${alone_ready} s, pair ${pair_ready} s. Benchmark wall time: alone ${alone_seconds} s, pair ${pair_seconds} s."
+summary="Logging channel during the pair's benchmark: $log_bytes bytes in ${pair_seconds} s ($log_rate KB/s, about $per_request bytes per request); idle guest: $idle_kb KB/s. Boot to readiness: alone ${alone_ready} s, pair ${pair_ready} s. Benchmark wall time: alone ${alone_seconds} s, pair ${pair_seconds} s. CPU seconds used meanwhile ($(nproc) cores in all, shared with the switch and redis-benchmark): alone ${alone_cpu} s; pair ${pair_cpu_primary} s primary + ${pair_cpu_backup} s backup."
 echo "$table"
 echo "$summary"
 
