@@ -29,6 +29,7 @@ set -euo pipefail
 build=$(cd "${1:-build}" && pwd)
 reps=${2:-3}
 top=$(cd "$(dirname "$0")/.." && pwd)
+source "$top/bench/doc_section.sh"
 limit=${FTVM_BOOT_TIMEOUT:-300}
 read -r -a configs <<<"${FTVM_BENCH_BOOT_CONFIGS:-ftvm-jit ftvm-interp qemu-tcg qemu-icount}"
 read -r -a linux_configs <<<"${FTVM_BENCH_LINUX_CONFIGS:-ftvm-jit qemu-tcg qemu-icount}"
@@ -299,13 +300,6 @@ Right after readiness, in the same runs: \`dd if=/dev/zero of=/dev/null bs=1 cou
 
 $linux_table
 <!-- bench:boot end -->"
-if grep -q '<!-- bench:boot begin -->' "$doc"; then
-  awk -v s="$section" 'BEGIN{skip=0} /<!-- bench:boot begin -->/{print s; skip=1; next} /<!-- bench:boot end -->/{skip=0; next} !skip' "$doc" >"$doc.tmp"
-elif grep -q '<!-- bench:cpu end -->' "$doc"; then
-  awk -v s="$section" '{print} /<!-- bench:cpu end -->/{print ""; print s}' "$doc" >"$doc.tmp"
-else
-  { cat "$doc"; printf '\n%s\n' "$section"; } >"$doc.tmp"
-fi
-mv "$doc.tmp" "$doc"
+write_doc_section "$doc" boot "$section" cpu
 echo "boot bench: wrote the bench:boot section of $doc"
 ((failures == 0)) || { echo "boot bench: $failures run(s) failed" >&2; exit 1; }

@@ -17,18 +17,14 @@ build=$(cd "${1:-build}" && pwd)
 requests=${2:-10000}
 clients=${3:-50}
 top=$(cd "$(dirname "$0")/.." && pwd)
+source "$top/bench/doc_section.sh"
 limit=${FTVM_BOOT_TIMEOUT:-900}
 bench_limit=${FTVM_BENCH_TIMEOUT:-900}
 ftvm="$build/src/ftvm"
 base="$build/bench-pair"
 source "$top/scripts/demo-pair-lib.sh"
 
-if [[ -n ${FTVM_GUEST_DIR:-} ]]; then
-  guest=$(cd "$FTVM_GUEST_DIR" && pwd)
-else
-  guest="$build/guest"
-  bash "$top/guest/build-image.sh" "$guest"
-fi
+pair_guest_dir "$build" "$top"
 rm -rf "$base"
 mkdir -p "$base"
 pids=()
@@ -156,9 +152,5 @@ $table
 
 $summary
 <!-- bench:pair end -->"
-if grep -q '<!-- bench:pair begin -->' "$doc"; then
-  awk -v s="$section" 'BEGIN{skip=0} /<!-- bench:pair begin -->/{print s; skip=1; next} /<!-- bench:pair end -->/{skip=0; next} !skip' "$doc" >"$doc.tmp" && mv "$doc.tmp" "$doc"
-else
-  printf '\n%s\n' "$section" >>"$doc"
-fi
+write_doc_section "$doc" pair "$section"
 echo "bench-pair: written to $doc"

@@ -7,6 +7,7 @@ set -euo pipefail
 build=$(cd "${1:-build}" && pwd)
 reps=${2:-3}
 top=$(cd "$(dirname "$0")/.." && pwd)
+source "$top/bench/doc_section.sh"
 out="$build/bench"
 mkdir -p "$out"
 ftvm="$build/src/ftvm"
@@ -98,11 +99,7 @@ Machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | s
 
 $table
 <!-- bench:cpu end -->"
-if grep -q '<!-- bench:cpu begin -->' "$doc"; then
-  awk -v s="$section" 'BEGIN{skip=0} /<!-- bench:cpu begin -->/{print s; skip=1; next} /<!-- bench:cpu end -->/{skip=0; next} !skip' "$doc" > "$doc.tmp" && mv "$doc.tmp" "$doc"
-else
-  printf '\n%s\n' "$section" >> "$doc"
-fi
+write_doc_section "$doc" cpu "$section"
 
 # Boot to readiness side by side with QEMU (bench/boot.sh writes its own
 # bench:boot section). FTVM_BENCH_SKIP_BOOT=1 skips it; exit 77 = no guest image.

@@ -17,6 +17,18 @@ pair_free_port() {
 
 pair_port_in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
+# pair_guest_dir BUILD TOP: sets `guest` to $FTVM_GUEST_DIR when given (an
+# image built already), else builds (or reuses) BUILD/guest with the repo's
+# image script.
+pair_guest_dir() {
+  if [[ -n ${FTVM_GUEST_DIR:-} ]]; then
+    guest=$(cd "$FTVM_GUEST_DIR" && pwd)
+  else
+    guest="$1/guest"
+    bash "$2/guest/build-image.sh" "$guest"
+  fi
+}
+
 # pair_wait_for TEST_ARGS... : up to 10 s for `test ARGS` to hold.
 pair_wait_for() {
   local _

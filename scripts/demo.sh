@@ -23,12 +23,7 @@ run="$build/demo"
 status="$run/status"
 source "$top/scripts/demo-pair-lib.sh"
 
-if [[ -n ${FTVM_GUEST_DIR:-} ]]; then
-  guest=$(cd "$FTVM_GUEST_DIR" && pwd)
-else
-  guest="$build/guest"
-  bash "$top/guest/build-image.sh" "$guest"
-fi
+pair_guest_dir "$build" "$top"
 if pair_port_in_use "$port"; then
   echo "demo: 127.0.0.1:$port is already in use; set FTVM_REDIS_PORT to a free port" >&2
   exit 1
