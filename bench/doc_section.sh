@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Sourced by the bench scripts: the generated sections of docs/BENCHMARKS.md.
 # write_doc_section DOC NAME TEXT [AFTER]: TEXT (which starts with
 # "<!-- bench:NAME begin -->" and ends with "<!-- bench:NAME end -->")
