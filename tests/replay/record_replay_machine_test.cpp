@@ -14,6 +14,7 @@
 #include "machine/platform/machine.h"
 #include "replay/log_reader.h"
 #include "replay/log_writer.h"
+#include "memory_sink.h"
 #include "replay/recorder.h"
 #include "replay/replayer.h"
 #include "replay/state_digest.h"
@@ -39,10 +40,7 @@ machine::MachineConfig config_for(const std::string& prog) {
   return c;
 }
 
-struct MemorySink : replay::EntrySink {
-  std::vector<replay::LogEntry> entries;
-  void append(const replay::LogEntry& e) override { entries.push_back(e); }
-};
+using replay::testing::MemorySink;
 
 struct Recording {
   std::vector<replay::LogEntry> entries;

@@ -10,6 +10,7 @@
 #include "../machine/platform/reset_program.h"
 #include "machine/platform/machine.h"
 #include "machine/platform/machine_impl.h"
+#include "memory_sink.h"
 #include "replay/recorder.h"
 #include "replay/replayer.h"
 
@@ -21,10 +22,7 @@ using machine::OutputKind;
 
 namespace {
 
-struct MemorySink : replay::EntrySink {
-  std::vector<replay::LogEntry> entries;
-  void append(const replay::LogEntry& e) override { entries.push_back(e); }
-};
+using replay::testing::MemorySink;
 
 struct Recording {
   std::vector<replay::LogEntry> entries;

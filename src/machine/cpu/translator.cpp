@@ -267,16 +267,23 @@ class Translator::Emitter : public Xbyak::CodeGenerator {
     movzx(eax, al);
   }
 
-  // rax = guest address; on a TLB hit rax = host address, else jumps to miss.
-  void probe_tlb(const Op& op, std::size_t tlb_field, unsigned size, Xbyak::Label& miss) {
-    mov(rax, xreg(op.rs1));
-    if (op.imm != 0) add(rax, static_cast<std::uint32_t>(op.imm));
+  // rax = guest address -> rdx = its page number, rcx = the entry of the
+  // TLB at engine field `tlb_field` that would map it (256 sets of 16 bytes:
+  // tag, then the host addend or page).
+  void tlb_entry(std::size_t tlb_field) {
     mov(rdx, rax);
     shr(rdx, 12);
     mov(ecx, edx);
     and_(ecx, 0xff);
     shl(ecx, 4);
     add(rcx, qword[rbp + tlb_field]);
+  }
+
+  // rax = guest address; on a TLB hit rax = host address, else jumps to miss.
+  void probe_tlb(const Op& op, std::size_t tlb_field, unsigned size, Xbyak::Label& miss) {
+    mov(rax, xreg(op.rs1));
+    if (op.imm != 0) add(rax, static_cast<std::uint32_t>(op.imm));
+    tlb_entry(tlb_field);
     cmp(rdx, qword[rcx]);
     jne(miss, T_NEAR);
     mov(edx, eax);
@@ -379,12 +386,7 @@ class Translator::Emitter : public Xbyak::CodeGenerator {
     mov(rax, qword[rbp + pc_]);
     test(al, 1);
     jnz(exit_, T_NEAR);
-    mov(rdx, rax);
-    shr(rdx, 12);
-    mov(ecx, edx);
-    and_(ecx, 0xff);
-    shl(ecx, 4);
-    add(rcx, qword[rbp + fetch_tlb_]);
+    tlb_entry(fetch_tlb_);
     cmp(rdx, qword[rcx]);
     jne(exit_, T_NEAR);
     mov(rcx, qword[rcx + 8]);  // the DecodedPage

@@ -5,6 +5,7 @@
 
 #include "machine/core/error.h"
 #include "machine/platform/machine_impl.h"
+#include "rng_driver.h"
 #include "rv_asm.h"
 
 namespace ftvm::machine {
@@ -176,30 +177,7 @@ TEST(Machine, ReissueRepeatsRequestsStillInFlight) {
   MachineConfig c = config_for({jal(zero, 0)});
   c.virtio.push_back({VirtioKind::kRng, 0, false, {}});
   Machine m(c);
-  // Play the guest driver through the bus: one 16-byte buffer on queue 0.
-  Bus& bus = m.impl().bus();
-  GuestRam& ram = m.impl().ram();
-  const std::uint64_t base = layout::kVirtioBase, desc = layout::kRamBase + 0x10000;
-  auto w = [&](std::uint64_t reg, std::uint32_t v) { bus.mmio_write(base + reg, 4, v); };
-  w(VirtioMmio::kStatus, 3);
-  w(VirtioMmio::kDriverFeaturesSel, 1);
-  w(VirtioMmio::kDriverFeatures, 1);  // VERSION_1
-  w(VirtioMmio::kStatus, 0xb);
-  w(VirtioMmio::kQueueNum, 8);
-  w(VirtioMmio::kQueueDescLow, static_cast<std::uint32_t>(desc));
-  w(VirtioMmio::kQueueDriverLow, static_cast<std::uint32_t>(desc + 0x1000));
-  w(VirtioMmio::kQueueDeviceLow, static_cast<std::uint32_t>(desc + 0x2000));
-  w(VirtioMmio::kQueueReady, 1);
-  w(VirtioMmio::kStatus, 0xf);
-  struct {
-    std::uint64_t addr;
-    std::uint32_t len;
-    std::uint16_t flags, next;
-  } d{layout::kRamBase + 0x20000, 16, 2, 0};
-  ram.write(desc, &d, sizeof d);
-  std::uint16_t avail[3] = {0, 1, 0};  // flags, idx = 1, ring[0] = descriptor 0
-  ram.write(desc + 0x1000, avail, sizeof avail);
-  w(VirtioMmio::kQueueNotify, 0);
+  test::post_rng_buffer(m, layout::kRamBase + 0x20000);
   auto first = m.take_outputs();
   ASSERT_EQ(first.size(), 1u);
   EXPECT_EQ(first[0].kind, OutputKind::kEntropyRequest);

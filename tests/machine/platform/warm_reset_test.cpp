@@ -12,11 +12,13 @@
 #include "machine/platform/machine.h"
 #include "machine/platform/machine_impl.h"
 #include "reset_program.h"
+#include "rng_driver.h"
 
 namespace ftvm::machine {
 namespace {
 
 namespace rp = reset_program;
+using test::post_rng_buffer;
 
 std::uint64_t ram_u64(Machine& m, std::uint64_t offset) {
   std::uint64_t v = 0;
@@ -131,34 +133,6 @@ TEST(WarmReset, SameInputsGiveTheSameHashAcrossTheReset) {
   // 50'000 instructions are 500 ticks: larger steps make host time lead.
   EXPECT_EQ(hash_with_time_step(2000), hash_with_time_step(2000));
   EXPECT_NE(hash_with_time_step(2000), hash_with_time_step(2001));
-}
-
-// Drives a virtio-rng as a guest driver would, through the bus: one 16-byte
-// buffer on queue 0, at `buffer`.
-void post_rng_buffer(Machine& m, std::uint64_t buffer) {
-  Bus& bus = m.impl().bus();
-  GuestRam& ram = m.impl().ram();
-  const std::uint64_t base = layout::kVirtioBase, desc = layout::kRamBase + 0x10000;
-  auto w = [&](std::uint64_t reg, std::uint32_t v) { bus.mmio_write(base + reg, 4, v); };
-  w(VirtioMmio::kStatus, 3);
-  w(VirtioMmio::kDriverFeaturesSel, 1);
-  w(VirtioMmio::kDriverFeatures, 1);  // VERSION_1
-  w(VirtioMmio::kStatus, 0xb);
-  w(VirtioMmio::kQueueNum, 8);
-  w(VirtioMmio::kQueueDescLow, static_cast<std::uint32_t>(desc));
-  w(VirtioMmio::kQueueDriverLow, static_cast<std::uint32_t>(desc + 0x1000));
-  w(VirtioMmio::kQueueDeviceLow, static_cast<std::uint32_t>(desc + 0x2000));
-  w(VirtioMmio::kQueueReady, 1);
-  w(VirtioMmio::kStatus, 0xf);
-  struct {
-    std::uint64_t addr;
-    std::uint32_t len;
-    std::uint16_t flags, next;
-  } d{buffer, 16, 2, 0};
-  ram.write(desc, &d, sizeof d);
-  std::uint16_t avail[3] = {0, 1, 0};
-  ram.write(desc + 0x1000, avail, sizeof avail);
-  w(VirtioMmio::kQueueNotify, 0);
 }
 
 MachineConfig idle_with_rng() {
