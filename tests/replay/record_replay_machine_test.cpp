@@ -15,13 +15,12 @@
 #include "replay/log_reader.h"
 #include "replay/log_writer.h"
 #include "memory_sink.h"
+#include "scripted_host.h"
 #include "replay/recorder.h"
 #include "replay/replayer.h"
 #include "replay/state_digest.h"
 
 using namespace ftvm;
-using machine::Input;
-using machine::InputKind;
 
 namespace {
 
@@ -56,22 +55,15 @@ Recording record(const machine::MachineConfig& config, std::uint32_t seed) {
   MemorySink sink;
   replay::Recorder rec(m, sink, 250'000);
   Recording r;
-  std::uint64_t host_time = 0;
-  std::uint32_t rng = seed;
-  auto next = [&rng] { return rng = rng * 1664525u + 1013904223u; };
-  auto apply = [&](const Input& in) {
-    rec.input(in);
-    m.apply(in);
-  };
+  replay::testing::ScriptedHost host(m, rec, seed);
   for (int slice = 0; slice < 100000; ++slice) {
-    machine::StopReason why = m.run_until(m.instret() + 20'000 + next() % 5'000);
+    machine::StopReason why = m.run_until(m.instret() + 20'000 + host.next() % 5'000);
     for (auto& o : m.take_outputs())
       if (o.kind == machine::OutputKind::kConsole) r.console.append(o.bytes.begin(), o.bytes.end());
     if (why == machine::StopReason::kPowerOff) break;
     rec.after_slice();
-    host_time += 150 + next() % 400;
-    apply(Input{InputKind::kTime, 0, host_time, 0, {}});
-    if (next() % 7 == 0) apply(Input{InputKind::kDeviceData, machine::kConsoleSlot, 0, 0, {std::uint8_t(next())}});
+    host.advance_time(150, 400);
+    host.maybe_key(7);
   }
   rec.finish();
   sink.append(replay::LogEntry::end(m.instret()));

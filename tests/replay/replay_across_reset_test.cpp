@@ -11,6 +11,7 @@
 #include "machine/platform/machine.h"
 #include "machine/platform/machine_impl.h"
 #include "memory_sink.h"
+#include "scripted_host.h"
 #include "replay/recorder.h"
 #include "replay/replayer.h"
 
@@ -39,15 +40,9 @@ Recording record_reset_program(std::uint32_t seed) {
   MemorySink sink;
   replay::Recorder rec(m, sink, 300'000);
   Recording r;
-  std::uint64_t host_time = 0;
-  std::uint32_t rng = seed;
-  auto next = [&rng] { return rng = rng * 1664525u + 1013904223u; };
-  auto apply = [&](const Input& in) {
-    rec.input(in);
-    m.apply(in);
-  };
+  replay::testing::ScriptedHost host(m, rec, seed);
   for (int slice = 0; slice < 10'000; ++slice) {
-    machine::StopReason why = m.run_until(m.instret() + 40'000 + next() % 9'000);
+    machine::StopReason why = m.run_until(m.instret() + 40'000 + host.next() % 9'000);
     for (auto& o : m.take_outputs()) {
       if (o.kind == OutputKind::kConsole) r.console.append(o.bytes.begin(), o.bytes.end());
       if (o.kind == OutputKind::kReset) r.reset_at = o.instret;
@@ -56,9 +51,8 @@ Recording record_reset_program(std::uint32_t seed) {
     std::uint64_t before = rec.checkpoints();
     rec.after_slice();
     if (r.reset_at && rec.checkpoints() > before) ++r.checkpoints_after_reset;
-    host_time += 500 + next() % 700;
-    apply(Input{InputKind::kTime, 0, host_time, 0, {}});
-    if (next() % 5 == 0) apply(Input{InputKind::kDeviceData, machine::kConsoleSlot, 0, 0, {std::uint8_t(next())}});
+    host.advance_time(500, 700);
+    host.maybe_key(5);
   }
   EXPECT_EQ(m.resets(), 1u);
   rec.finish();

@@ -5,7 +5,7 @@
 
 #include "machine/core/error.h"
 #include "machine/platform/machine_impl.h"
-#include "rng_driver.h"
+#include "virtio_driver.h"
 #include "rv_asm.h"
 
 namespace ftvm::machine {

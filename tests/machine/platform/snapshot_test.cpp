@@ -20,6 +20,7 @@
 #include "machine/platform/machine.h"
 #include "machine/platform/machine_impl.h"
 #include "rv_asm.h"
+#include "virtio_driver.h"
 
 namespace ftvm::machine {
 namespace {
@@ -127,20 +128,8 @@ struct BlockRequestLayout {
 // Brings virtio slot `index` (a block device) up and submits a one-sector
 // read of sector 3; returns the disk-read Output.
 Output submit_block_read(Machine& m, std::size_t index, const BlockRequestLayout& l) {
-  Bus& bus = m.impl().bus();
   GuestRam& ram = m.impl().ram();
-  const std::uint64_t base = layout::kVirtioBase + index * layout::kVirtioStride;
-  auto w = [&](std::uint64_t reg, std::uint32_t v) { bus.mmio_write(base + reg, 4, v); };
-  w(VirtioMmio::kStatus, 3);
-  w(VirtioMmio::kDriverFeaturesSel, 1);
-  w(VirtioMmio::kDriverFeatures, 1);  // VERSION_1
-  w(VirtioMmio::kStatus, 0xb);
-  w(VirtioMmio::kQueueNum, 8);
-  w(VirtioMmio::kQueueDescLow, static_cast<std::uint32_t>(l.desc));
-  w(VirtioMmio::kQueueDriverLow, static_cast<std::uint32_t>(l.avail));
-  w(VirtioMmio::kQueueDeviceLow, static_cast<std::uint32_t>(l.used));
-  w(VirtioMmio::kQueueReady, 1);
-  w(VirtioMmio::kStatus, 0xf);
+  test::bring_up_queue(m, index, l.desc, l.avail, l.used);
   struct Desc {
     std::uint64_t addr;
     std::uint32_t len;
@@ -152,7 +141,7 @@ Output submit_block_read(Machine& m, std::size_t index, const BlockRequestLayout
   EXPECT_TRUE(ram.write(l.header, header, sizeof header));
   std::uint16_t avail[3] = {0, 1, 0};
   EXPECT_TRUE(ram.write(l.avail, avail, sizeof avail));
-  w(VirtioMmio::kQueueNotify, 0);
+  test::notify_queue(m, index);
   std::vector<Output> outs = m.take_outputs();
   EXPECT_EQ(outs.size(), 1u);
   return outs.empty() ? Output{} : outs[0];

@@ -12,7 +12,7 @@
 #include "machine/platform/machine.h"
 #include "machine/platform/machine_impl.h"
 #include "reset_program.h"
-#include "rng_driver.h"
+#include "virtio_driver.h"
 
 namespace ftvm::machine {
 namespace {
